@@ -1,0 +1,105 @@
+"""Shared fixtures: the test settings and the personas every test file can use."""
+
+import pytest
+from django.core.cache import cache
+
+from roundtable.notifications.sms import MemoryBackend
+from roundtable.people.actions import ensure_default_groups, grant_role
+from roundtable.people.models import Relation, Role
+from roundtable.people.tests.factories import ResidencyFactory, UserFactory
+from roundtable.places.tests.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    CompoundFactory,
+    GridFactory,
+    HomeFactory,
+    UnitFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.SMS_BACKEND = "roundtable.notifications.sms.MemoryBackend"
+    settings.SMS_FILE_PATH = tmp_path / "sms.jsonl"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    MemoryBackend.outbox.clear()
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def sms_outbox():
+    return MemoryBackend.outbox
+
+
+@pytest.fixture
+def community(db):
+    community = CommunityFactory(name="澜菲溪岸社区", code="lf")
+    ensure_default_groups(community)
+    return community
+
+
+@pytest.fixture
+def compound(community):
+    return CompoundFactory(community=community, name="J5")
+
+
+@pytest.fixture
+def building(compound):
+    return BuildingFactory(compound=compound, name="1栋")
+
+
+@pytest.fixture
+def home(building):
+    return HomeFactory(unit=UnitFactory(building=building), room="301")
+
+
+@pytest.fixture
+def grid(community, building):
+    grid = GridFactory(community=community, name="第三网格")
+    grid.buildings.add(building)
+    return grid
+
+
+@pytest.fixture
+def resident(home):
+    """孙阿姨: owner of J5 1栋 1单元 301, no role; acts only on her own data."""
+    user = UserFactory(phone="13900000001", name="孙阿姨")
+    ResidencyFactory(user=user, home=home, relation=Relation.OWNER)
+    return user
+
+
+@pytest.fixture
+def community_worker(community):
+    """社区工作者: every staff permission in the whole community."""
+    user = UserFactory(phone="13800000001", name="王书记")
+    grant_role(user, Role.COMMUNITY_WORKER, community, by=None)
+    return user
+
+
+@pytest.fixture
+def grid_worker(grid):
+    """小王: grid worker of 第三网格; register and phones of the grid's buildings only."""
+    user = UserFactory(phone="13800000002", name="王网格")
+    grant_role(user, Role.GRID_WORKER, grid, by=None)
+    return user
+
+
+@pytest.fixture
+def property_staff(compound):
+    """谢经理: property staff of J5; handles dispatched suggestions, sees no register."""
+    user = UserFactory(phone="13800000003", name="谢经理")
+    grant_role(user, Role.PROPERTY_STAFF, compound, by=None)
+    return user
+
+
+@pytest.fixture
+def outsider(db):
+    """A logged-in person with no home and no role here."""
+    return UserFactory(phone="13700000009", name="路人")

@@ -1,0 +1,97 @@
+"""The audit log: one append-only event log for all apps, each entry chained to the one before."""
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS = "0" * 64
+
+
+class AppendOnly(Exception):
+    """Audit events are never changed or deleted through the application."""
+
+
+class EventQuerySet(models.QuerySet):
+    def about(self, obj):
+        return self.filter(object_type=object_type(obj), object_id=str(obj.pk))
+
+    def delete(self):
+        raise AppendOnly("audit events cannot be deleted")
+
+    def update(self, **kwargs):
+        raise AppendOnly("audit events cannot be changed")
+
+
+class Event(models.Model):
+    created_at = models.DateTimeField(_("time"), db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("actor"),
+    )
+    actor_label = models.CharField(_("actor as recorded"), max_length=80, blank=True)
+    actor_role = models.CharField(_("role"), max_length=30, blank=True)
+    action = models.CharField(_("action"), max_length=60, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=60, blank=True)
+    object_id = models.CharField(_("object id"), max_length=40, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnly("audit events cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("audit events cannot be deleted")
+
+    def compute_hash(self):
+        """The SHA-256 of this entry's content and the hash of the entry before it."""
+        content = {
+            "prev": self.prev_hash,
+            "time": self.created_at.isoformat(timespec="microseconds"),
+            "actor": self.actor_id,
+            "actor_label": self.actor_label,
+            "role": self.actor_role,
+            "action": self.action,
+            "object_type": self.object_type,
+            "object_id": self.object_id,
+            "object_repr": self.object_repr,
+            "details": self.details,
+        }
+        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class ChainHead(models.Model):
+    """A single row holding the newest hash; locking it serialises appends to the chain."""
+
+    last_hash = models.CharField(max_length=64, default=GENESIS)
+    length = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+
+
+def object_type(obj):
+    return obj._meta.label_lower if obj is not None and hasattr(obj, "_meta") else ""

@@ -1,0 +1,59 @@
+from django import forms
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext_lazy as _
+
+from .phones import normalize_phone, validate_mobile
+
+
+class PhoneField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Mobile number"))
+        kwargs.setdefault("max_length", 20)
+        super().__init__(**kwargs)
+        self.widget.attrs.update(
+            {"inputmode": "tel", "autocomplete": "tel", "placeholder": "13800138000"}
+        )
+
+    def clean(self, value):
+        value = normalize_phone(super().clean(value))
+        validate_mobile(value)
+        return value
+
+
+class SendCodeForm(forms.Form):
+    phone = PhoneField()
+
+
+class CodeLoginForm(forms.Form):
+    phone = PhoneField()
+    code = forms.RegexField(
+        label=_("Code from the SMS"),
+        regex=r"^\s*\d{6}\s*$",
+        error_messages={"invalid": _("The code has 6 digits.")},
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "maxlength": 6}
+        ),
+    )
+
+
+class PasswordLoginForm(forms.Form):
+    phone = PhoneField()
+    password = forms.CharField(
+        label=_("Password"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+
+    def __init__(self, request=None, *args, **kwargs):
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        self.user = authenticate(self.request, phone=data["phone"], password=data["password"])
+        if self.user is None or not self.user.is_active:
+            raise forms.ValidationError(
+                _("The mobile number or password is wrong. Residents log in with an SMS code.")
+            )
+        return data

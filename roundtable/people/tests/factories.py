@@ -1,0 +1,31 @@
+import factory
+
+from roundtable.people import models
+from roundtable.places.tests.factories import HomeFactory
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.User
+        django_get_or_create = ["phone"]
+
+    phone = factory.Sequence(lambda n: f"139{n:08d}")
+    name = factory.Sequence(lambda n: f"居民{n}")
+    password = factory.django.Password("correct horse 42")
+
+
+class ResidencyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Residency
+
+    user = factory.SubFactory(UserFactory)
+    home = factory.SubFactory(HomeFactory)
+    relation = models.Relation.OWNER
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = models.Organisation
+
+    name = factory.Sequence(lambda n: f"物业服务中心{n}")
+    kind = models.OrganisationKind.PROPERTY_COMPANY

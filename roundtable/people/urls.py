@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+urlpatterns = [
+    path("login/", views.login_page, name="login"),
+    path("login/code/send/", views.send_code, name="send_code"),
+    path("login/code/", views.code_login, name="code_login"),
+    path("login/password/", views.password_login, name="password_login"),
+    path("logout/", views.logout_view, name="logout"),
+    path("me/", views.profile, name="profile"),
+    path("me/consent/", views.consent, name="consent"),
+    path("me/export/", views.export_data, name="export"),
+    path("work/", views.workspace, name="workspace"),
+    path("work/register/", views.register, name="register"),
+]

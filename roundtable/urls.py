@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from roundtable import views
+
+admin.site.site_header = _("Roundtable administration")
+admin.site.site_title = _("Roundtable")
+admin.site.index_title = _("Administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("elder-mode/", views.toggle_elder_mode, name="elder_mode"),
+    path("privacy/", views.privacy_notice, name="privacy"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("roundtable.places.urls")),
+    path("", include("roundtable.people.urls")),
+    path("admin/", admin.site.urls),
+]
