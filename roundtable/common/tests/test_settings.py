@@ -56,3 +56,14 @@ def test_database_and_cache_come_from_the_environment(tmp_path):
     ]
     default = _manage("shell", "-v", "0", "-c", code, VAR_DIR=str(tmp_path)).stdout.split()
     assert default[:2] == ["django.db.backends.sqlite3", "django.core.cache.backends.locmem.LocMemCache"]
+
+
+def test_every_environment_variable_is_documented():
+    import re
+
+    source = (ROOT / "roundtable" / "settings.py").read_text()
+    names = set(re.findall(r'env(?:_bool|_list)?\("([A-Z_]+)"', source))
+    names |= set(re.findall(r'os\.environ\.get\("([A-Z_]+)"', source))
+    readme = (ROOT / "README.md").read_text()
+    missing = sorted(name for name in names if f"`{name}`" not in readme)
+    assert names and missing == []
