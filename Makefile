@@ -12,6 +12,7 @@ PY := $(VENV)/bin/python
 PG_URL ?= postgres://postgres@127.0.0.1:5432/roundtable
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
+MSG_IGNORE := --ignore '.venv/*' --ignore '.tools/*' --ignore 'node_modules/*'
 
 .PHONY: run test setup check-tools chromium test-sqlite test-postgres bench lint messages worker clean
 
@@ -72,7 +73,7 @@ static/vendor/.copied: node_modules/.installed
 	@touch $@
 
 locale/.compiled: $(VENV)/.synced $(wildcard locale/*/LC_MESSAGES/django.po)
-	$(PY) manage.py compilemessages -v0
+	$(PY) manage.py compilemessages -v0 $(MSG_IGNORE)
 	@touch $@
 
 # Debian's Chromium drives the browser tests; CI must have it, elsewhere the journeys are skipped.
@@ -98,8 +99,8 @@ lint: setup
 	$(PY) -m ruff format --check .
 
 messages: setup
-	$(PY) manage.py makemessages -l zh_Hans -l en --no-location --ignore '.venv/*' --ignore '.tools/*' --ignore 'node_modules/*' --ignore 'e2e/*' --ignore 'bench/*'
-	$(PY) manage.py compilemessages -v0
+	$(PY) manage.py makemessages -l zh_Hans --no-location $(MSG_IGNORE) --ignore 'e2e/*' --ignore 'bench/*' --ignore 'staticfiles/*'
+	$(PY) manage.py compilemessages -v0 $(MSG_IGNORE)
 
 clean:
 	rm -rf $(VENV) $(TOOLS) node_modules static/vendor staticfiles var locale/.compiled
