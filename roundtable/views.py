@@ -36,7 +36,10 @@ def toggle_elder_mode(request):
     response = redirect(safe_next(request))
     turn_on = request.COOKIES.get(ELDER_COOKIE) != "1"
     response.set_cookie(
-        ELDER_COOKIE, "1" if turn_on else "0", max_age=365 * 24 * 3600, samesite="Lax",
+        ELDER_COOKIE,
+        "1" if turn_on else "0",
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
         secure=request.is_secure(),
     )
     return response

@@ -92,6 +92,9 @@ class ChainHead(models.Model):
     class Meta:
         verbose_name = _("audit chain head")
 
+    def __str__(self):
+        return f"{self.length} · {self.last_hash[:12]}"
+
 
 def object_type(obj):
     return obj._meta.label_lower if obj is not None and hasattr(obj, "_meta") else ""

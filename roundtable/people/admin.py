@@ -26,7 +26,9 @@ class UserAdmin(BaseUserAdmin):
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
-    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["phone", "name", "password1", "password2"]})]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["phone", "name", "password1", "password2"]})
+    ]
 
 
 @admin.register(Organisation)
@@ -40,21 +42,38 @@ class OrganisationAdmin(AuditedAdmin):
 class RoleAssignmentAdmin(admin.ModelAdmin):
     """Roles are granted and revoked through the actions so the audit log records each change."""
 
-    list_display = ["user", "role", "organisation", "street", "community", "compound", "building",
-                    "grid", "created_at"]
+    list_display = [
+        "user",
+        "role",
+        "organisation",
+        "street",
+        "community",
+        "compound",
+        "building",
+        "grid",
+        "created_at",
+    ]
     list_filter = ["role"]
     search_fields = ["user__phone", "user__name"]
     raw_id_fields = ["user"]
-    list_select_related = ["user", "organisation", "street", "community", "compound", "building",
-                           "grid"]
+    list_select_related = [
+        "user",
+        "organisation",
+        "street",
+        "community",
+        "compound",
+        "building",
+        "grid",
+    ]
 
     def has_change_permission(self, request, obj=None):
         return False
 
     def save_model(self, request, obj, form, change):
         scope = next(getattr(obj, f) for f in obj.SCOPE_FIELDS if getattr(obj, f"{f}_id"))
-        saved = actions.grant_role(obj.user, obj.role, scope, by=request.user,
-                                   organisation=obj.organisation)
+        saved = actions.grant_role(
+            obj.user, obj.role, scope, by=request.user, organisation=obj.organisation
+        )
         obj.pk = saved.pk
 
     def delete_model(self, request, obj):

@@ -68,10 +68,14 @@ def send_login_code(raw_phone, *, ip):
         expires_at=now + timedelta(seconds=settings.LOGIN_CODE_TTL_SECONDS),
     )
     minutes = settings.LOGIN_CODE_TTL_SECONDS // 60
-    send_sms(phone, _("Your login code is %(code)s, valid for %(minutes)s minutes.") % {
-        "code": code,
-        "minutes": minutes,
-    })
+    send_sms(
+        phone,
+        _("Your login code is %(code)s, valid for %(minutes)s minutes.")
+        % {
+            "code": code,
+            "minutes": minutes,
+        },
+    )
     return phone
 
 
@@ -84,7 +88,9 @@ def check_login_code(raw_phone, code):
         raise LoginRefused(_locked_message())
     now = timezone.now()
     used = LoginCode.objects.filter(
-        phone=phone, code_hash=_digest(phone, (code or "").strip()), used_at=None,
+        phone=phone,
+        code_hash=_digest(phone, (code or "").strip()),
+        used_at=None,
         expires_at__gt=now,
     ).update(used_at=now)
     if used != 1:

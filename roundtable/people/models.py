@@ -1,5 +1,8 @@
 """People: users who log in by mobile number, their homes, organisations, roles and groups."""
 
+import operator
+from functools import reduce
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
@@ -153,6 +156,12 @@ class Role(models.TextChoices):
     STREET_OFFICIAL = "street_official", _("street-office official")
 
 
+def exactly_one_of(*fields):
+    """A condition that holds when exactly one of `fields` is set."""
+    options = [Q(**{f"{f}__isnull": f != chosen for f in fields}) for chosen in fields]
+    return reduce(operator.or_, options)
+
+
 class RoleAssignmentQuerySet(models.QuerySet):
     def with_scope(self):
         return self.select_related(
@@ -199,13 +208,7 @@ class RoleAssignment(models.Model):
         verbose_name_plural = _("role assignments")
         constraints = [
             models.CheckConstraint(
-                condition=(
-                    Q(street__isnull=False, community=None, compound=None, building=None, grid=None)
-                    | Q(street=None, community__isnull=False, compound=None, building=None, grid=None)
-                    | Q(street=None, community=None, compound__isnull=False, building=None, grid=None)
-                    | Q(street=None, community=None, compound=None, building__isnull=False, grid=None)
-                    | Q(street=None, community=None, compound=None, building=None, grid__isnull=False)
-                ),
+                condition=exactly_one_of("street", "community", "compound", "building", "grid"),
                 name="role_has_one_scope",
             ),
         ]
@@ -242,9 +245,7 @@ class ConstituencyGroup(models.Model):
         verbose_name = _("constituency group")
         verbose_name_plural = _("constituency groups")
         ordering = ["community", "order", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["community", "name"], name="unique_group")
-        ]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="unique_group")]
 
     def __str__(self):
         return self.name

@@ -9,7 +9,16 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from roundtable.places.models import Building, Community, Compound, Grid, Home, Station, Street, Unit
+from roundtable.places.models import (
+    Building,
+    Community,
+    Compound,
+    Grid,
+    Home,
+    Station,
+    Street,
+    Unit,
+)
 
 from .models import Role, RoleAssignment
 

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
@@ -188,9 +187,13 @@ def register(request):
             | Q(residencies__user__phone__endswith=query)
             | Q(unit__building__name__icontains=query)
         ).distinct()
-    homes = homes.select_related("unit__building__compound").prefetch_related(
-        Prefetch("residencies", queryset=Residency.objects.select_related("user"))
-    ).order_by("unit__building__compound__name", "unit__building__name", "unit__name", "room")
+    homes = (
+        homes.select_related("unit__building__compound")
+        .prefetch_related(
+            Prefetch("residencies", queryset=Residency.objects.select_related("user"))
+        )
+        .order_by("unit__building__compound__name", "unit__building__name", "unit__name", "room")
+    )
     page = Paginator(homes, 50).get_page(request.GET.get("page"))
     phone_homes = set(
         homes_in_scope(request.user, Perm.SEE_PHONE)

@@ -13,8 +13,13 @@ class AuditedAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         action = "changed" if change else "created"
         fields = sorted(form.changed_data)
-        record(obj, f"admin.{obj._meta.model_name}.{action}", by=request.user, role="admin",
-               fields=fields)
+        record(
+            obj,
+            f"admin.{obj._meta.model_name}.{action}",
+            by=request.user,
+            role="admin",
+            fields=fields,
+        )
 
     def delete_model(self, request, obj):
         record(obj, f"admin.{obj._meta.model_name}.deleted", by=request.user, role="admin")
@@ -68,8 +73,14 @@ class UnitAdmin(AuditedAdmin):
 
 @admin.register(Home)
 class HomeAdmin(AuditedAdmin):
-    list_display = ["__str__", "area_register", "area_surveyed", "area_contract", "delivered",
-                    "is_parking_space"]
+    list_display = [
+        "__str__",
+        "area_register",
+        "area_surveyed",
+        "area_contract",
+        "delivered",
+        "is_parking_space",
+    ]
     list_filter = ["delivered", "is_parking_space", "unit__building__compound"]
     search_fields = ["room", "unit__building__name"]
     list_select_related = ["unit__building__compound"]

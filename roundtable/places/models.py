@@ -82,9 +82,7 @@ class Building(models.Model):
         verbose_name = _("building")
         verbose_name_plural = _("buildings")
         ordering = ["compound", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["compound", "name"], name="unique_building")
-        ]
+        constraints = [models.UniqueConstraint(fields=["compound", "name"], name="unique_building")]
 
     def __str__(self):
         return f"{self.compound.name} {self.name}"
@@ -240,9 +238,7 @@ class Station(models.Model):
         verbose_name = _("station")
         verbose_name_plural = _("stations")
         ordering = ["community", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["community", "name"], name="unique_station")
-        ]
+        constraints = [models.UniqueConstraint(fields=["community", "name"], name="unique_station")]
 
     def __str__(self):
         return self.name

@@ -22,7 +22,9 @@ def cn_datetime(value, with_time=True):
     else:
         time = ""
     if (get_language() or "zh-hans").startswith("zh"):
-        return f"{value.year}年{value.month}月{value.day}日 星期{WEEKDAYS_ZH[value.weekday()]}{time}"
+        return (
+            f"{value.year}年{value.month}月{value.day}日 星期{WEEKDAYS_ZH[value.weekday()]}{time}"
+        )
     return f"{value:%a} {value.day} {value:%b %Y}{time}"
 
 

@@ -12,18 +12,28 @@ def _manage(*args, **env):
     full_env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "DEBUG"}}
     full_env.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 
 def test_production_settings_pass_check_deploy(tmp_path):
     result = _manage(
-        "check", "--deploy", "--fail-level", "WARNING",
-        DEBUG="false", HTTPS="true", ALLOWED_HOSTS="roundtable.example.org",
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="false",
+        HTTPS="true",
+        ALLOWED_HOSTS="roundtable.example.org",
         SECRET_KEY="k8W3jQ0vX2pL9mN5bR7tY1uI4oP6aS8dF0gH2jK4lZ6xC8vB0nM2qW4eR6tY8uI0",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/roundtable",
-        REDIS_URL="redis://127.0.0.1:6379/0", VAR_DIR=str(tmp_path),
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout
@@ -45,8 +55,14 @@ def test_database_and_cache_come_from_the_environment(tmp_path):
         "s.LANGUAGE_CODE, s.TIME_ZONE)"
     )
     out = _manage(
-        "shell", "-v", "0", "-c", code, VAR_DIR=str(tmp_path),
-        DATABASE_URL="postgres://postgres@127.0.0.1:5432/x", REDIS_URL="redis://127.0.0.1:6379/1",
+        "shell",
+        "-v",
+        "0",
+        "-c",
+        code,
+        VAR_DIR=str(tmp_path),
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/x",
+        REDIS_URL="redis://127.0.0.1:6379/1",
     ).stdout.split()
     assert out == [
         "django.db.backends.postgresql",
@@ -55,7 +71,10 @@ def test_database_and_cache_come_from_the_environment(tmp_path):
         "Asia/Shanghai",
     ]
     default = _manage("shell", "-v", "0", "-c", code, VAR_DIR=str(tmp_path)).stdout.split()
-    assert default[:2] == ["django.db.backends.sqlite3", "django.core.cache.backends.locmem.LocMemCache"]
+    assert default[:2] == [
+        "django.db.backends.sqlite3",
+        "django.core.cache.backends.locmem.LocMemCache",
+    ]
 
 
 def test_every_environment_variable_is_documented():

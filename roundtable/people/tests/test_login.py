@@ -152,8 +152,11 @@ def test_next_parameter_cannot_leave_the_site(client, resident, sms_outbox):
     client.post(reverse("people:send_code"), {"phone": "13900000001"})
     response = client.post(
         reverse("people:code_login"),
-        {"phone": "13900000001", "code": _code(sms_outbox, "13900000001"),
-         "next": "https://evil.example/"},
+        {
+            "phone": "13900000001",
+            "code": _code(sms_outbox, "13900000001"),
+            "next": "https://evil.example/",
+        },
     )
     assert response.url == "/me/"
 

@@ -104,7 +104,9 @@ def test_register_search(client, community_worker, resident):
     assert "孙阿姨" not in client.get(reverse("people:register"), {"q": "999"}).content.decode()
 
 
-def test_register_query_count_is_pinned(client, community_worker, building, django_assert_max_num_queries):
+def test_register_query_count_is_pinned(
+    client, community_worker, building, django_assert_max_num_queries
+):
     unit = UnitFactory(building=building, name="2单元")
     for n in range(60):
         ResidencyFactory(home=HomeFactory(unit=unit, room=f"{1000 + n}"))

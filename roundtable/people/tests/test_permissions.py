@@ -23,22 +23,34 @@ from roundtable.places.tests.factories import (
 
 # Written out by hand, independently of ROLE_PERMISSIONS: Y = allowed within scope.
 P = [
-    "view_workspace", "view_register", "see_phone", "import_register", "manage_roles",
-    "manage_groups", "manage_places", "view_audit", "triage", "enter_slips",
-    "handle_dispatched", "organise_meeting", "check_in", "run_poll", "enter_ballots",
+    "view_workspace",
+    "view_register",
+    "see_phone",
+    "import_register",
+    "manage_roles",
+    "manage_groups",
+    "manage_places",
+    "view_audit",
+    "triage",
+    "enter_slips",
+    "handle_dispatched",
+    "organise_meeting",
+    "check_in",
+    "run_poll",
+    "enter_ballots",
     "view_metrics",
 ]
 MATRIX = {
     #                           ws rg ph im ro gr pl au tr sl hd om ci rp eb vm
-    Role.COMMUNITY_WORKER:        "Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y",
-    Role.GRID_WORKER:             "Y  Y  Y  .  .  .  .  .  .  Y  .  Y  Y  .  Y  Y",
-    Role.PROPERTY_STAFF:          "Y  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .",
-    Role.PARTY_SECRETARY:         "Y  Y  .  .  .  .  .  .  .  .  .  Y  Y  .  .  Y",
-    Role.BUILDING_LEADER:         "Y  Y  .  .  .  .  .  .  .  Y  .  .  Y  Y  Y  .",
+    Role.COMMUNITY_WORKER: "Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y  Y",
+    Role.GRID_WORKER: "Y  Y  Y  .  .  .  .  .  .  Y  .  Y  Y  .  Y  Y",
+    Role.PROPERTY_STAFF: "Y  .  .  .  .  .  .  .  .  .  Y  .  .  .  .  .",
+    Role.PARTY_SECRETARY: "Y  Y  .  .  .  .  .  .  .  .  .  Y  Y  .  .  Y",
+    Role.BUILDING_LEADER: "Y  Y  .  .  .  .  .  .  .  Y  .  .  Y  Y  Y  .",
     Role.RESIDENT_REPRESENTATIVE: "Y  .  .  .  .  .  .  .  .  Y  .  .  .  .  .  .",
     Role.OWNERS_COMMITTEE_MEMBER: "Y  Y  .  .  .  .  .  .  .  .  .  .  .  Y  Y  .",
-    Role.VOLUNTEER:               "Y  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .",
-    Role.STREET_OFFICIAL:         "Y  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  Y",
+    Role.VOLUNTEER: "Y  .  .  .  .  .  .  .  .  .  .  .  Y  .  .  .",
+    Role.STREET_OFFICIAL: "Y  .  .  .  .  .  .  Y  .  .  .  .  .  .  .  Y",
 }
 CASES = [
     (role, perm, flag == "Y")
@@ -56,9 +68,11 @@ def test_matrix_covers_every_role_and_permission():
 def places(db):
     home = HomeFactory()
     building = home.unit.building
-    other_home = HomeFactory(unit=UnitFactory(building=BuildingFactory(
-        compound=CompoundFactory(community=CommunityFactory())
-    )))
+    other_home = HomeFactory(
+        unit=UnitFactory(
+            building=BuildingFactory(compound=CompoundFactory(community=CommunityFactory()))
+        )
+    )
     return {"home": home, "building": building, "other": other_home}
 
 

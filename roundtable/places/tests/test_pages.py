@@ -14,8 +14,9 @@ def test_several_communities_are_listed(client, community):
     assert "澜菲溪岸社区" in html and "另一个社区" in html
 
 
-def test_community_page_shows_stations_and_figures(client, community, home, resident,
-                                                  django_assert_max_num_queries):
+def test_community_page_shows_stations_and_figures(
+    client, community, home, resident, django_assert_max_num_queries
+):
     StationFactory(community=community, name="J5红色驿站", address="J5小区南门")
     with django_assert_max_num_queries(8):
         html = client.get(reverse("places:community", args=["lf"])).content.decode()
