@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_roles
 
 app_name = "people"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("me/consent/", views.consent, name="consent"),
     path("me/export/", views.export_data, name="export"),
+    path("me/password/", views.password, name="password"),
     path("work/", views.workspace, name="workspace"),
     path("work/register/", views.register, name="register"),
+    path("work/roles/", views_roles.roles, name="roles"),
+    path("work/roles/<int:pk>/revoke/", views_roles.revoke, name="revoke_role"),
 ]

@@ -4,8 +4,9 @@ import json
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from roundtable.audit.log import record
 from roundtable.views import safe_next
 
 from . import actions
@@ -141,6 +143,22 @@ def consent(request):
 
 
 @login_required
+def password(request):
+    """Set a password (staff who first logged in by code) or change it."""
+    form_class = PasswordChangeForm if request.user.has_usable_password() else SetPasswordForm
+    form = form_class(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        record(user, "password.set", by=user, role="self")
+        messages.success(request, _("Your password was saved."))
+        return redirect("people:profile")
+    return render(
+        request, "people/password.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
 def export_data(request):
     """The person's own data as a JSON download."""
     data = json.dumps(actions.personal_data(request.user), ensure_ascii=False, indent=2)
@@ -168,6 +186,7 @@ def workspace(request):
             "register_homes": homes.count(),
             "may_register": may_anywhere(request.user, Perm.VIEW_REGISTER),
             "may_import": may_anywhere(request.user, Perm.IMPORT_REGISTER),
+            "may_roles": may_anywhere(request.user, Perm.MANAGE_ROLES),
             "may_admin": request.user.is_staff,
         },
     )
