@@ -6,11 +6,18 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from roundtable.audit.models import Event
 from roundtable.people.login_codes import LoginRefused, check_login_code, send_login_code
 from roundtable.people.models import LoginCode, User
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Refusals are matched by their English wording."""
+    with translation.override("en"):
+        yield
 
 
 def _code(outbox, phone):
