@@ -439,7 +439,8 @@ def _check_rows(rows, groups, progress):
             progress(index + 1)
     if not entries:
         errors.append(RowError(2, "", _("The file has no rows below the header.")))
-    for check in (_check_names, _check_listed_twice, _check_owners, _check_areas):
+    checks = (_check_names, _check_listed_twice, _check_owners, _check_co_owners, _check_areas)
+    for check in checks:
         errors += check(entries)
     if errors:
         raise ImportFailed(errors)
@@ -469,13 +470,17 @@ def _check_listed_twice(entries):
                 yield RowError(e.row, "手机", message % {"row": row})
 
 
-def _check_owners(entries):
-    """One 业主 per home (its named voter); a 共有人 needs the home's 业主 in the file."""
+def _by_home(entries):
     by_home = defaultdict(list)
     for e in entries:
         if e.home:
             by_home[e.home].append(e)
-    for rows in by_home.values():
+    return by_home
+
+
+def _check_owners(entries):
+    """One 业主 per home: the home's named voter."""
+    for rows in _by_home(entries).values():
         owners = [e for e in rows if e.relation == Relation.OWNER]
         for e in owners[1:]:
             message = _(
@@ -483,7 +488,14 @@ def _check_owners(entries):
                 "and list the other owners as 共有人."
             )
             yield RowError(e.row, "身份", message % {"row": owners[0].row})
-        if not owners and all(e.relation for e in rows):
+
+
+def _check_co_owners(entries):
+    """A 共有人 needs the home's 业主 in the file (judged once every home and relation reads)."""
+    if not all(e.home and e.relation for e in entries):
+        return
+    for rows in _by_home(entries).values():
+        if all(e.relation != Relation.OWNER for e in rows):
             for e in rows:
                 if e.relation == Relation.CO_OWNER:
                     message = _("A 共有人 needs a 业主 in the same home: mark one owner as 业主.")

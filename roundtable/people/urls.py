@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_roles
+from . import views, views_import, views_roles
 
 app_name = "people"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("me/password/", views.password, name="password"),
     path("work/", views.workspace, name="workspace"),
     path("work/register/", views.register, name="register"),
+    path("work/register/import/", views_import.import_register, name="import_register"),
+    path("work/register/template.xlsx", views_import.register_template, name="register_template"),
     path("work/roles/", views_roles.roles, name="roles"),
     path("work/roles/<int:pk>/revoke/", views_roles.revoke, name="revoke_role"),
 ]
