@@ -22,10 +22,6 @@ class Member:
     sex: str = "m"
     groups: tuple = ()
 
-    @property
-    def password_login(self):
-        return self.role is not None
-
 
 COMMUNITY = ("community",)
 

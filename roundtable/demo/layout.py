@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import product
 
 STREET = {"name": "四新街道", "district": "汉阳区", "city": "武汉市"}
 COMMUNITY = {
@@ -10,6 +11,7 @@ COMMUNITY = {
     "address": "武汉市汉阳区四新南路88号 澜菲溪岸社区党群服务中心",
 }
 
+CENT = Decimal("0.01")
 GARAGE = "地下车库"
 GARAGE_UNIT = "负一层"
 
@@ -142,17 +144,13 @@ class HomePlan:
 def plan_homes(rng, compound):
     """Every flat of `compound`, floor by floor, with its area and area source."""
     homes = []
-    for building in compound.buildings:
-        for unit in range(1, building.units + 1):
-            for floor in range(1, building.floors + 1):
-                top = building.duplex_top and floor == building.floors
-                for pos, area in enumerate(building.areas, start=1):
-                    size = Decimal(area) * (Decimal("1.72") if top else 1)
-                    homes.append(
-                        _home(
-                            rng, compound, building.name, f"{unit}单元", f"{floor}{pos:02d}", size
-                        )
-                    )
+    for b in compound.buildings:
+        floors = product(range(1, b.units + 1), range(1, b.floors + 1), enumerate(b.areas, 1))
+        for unit, floor, (position, area) in floors:
+            duplex = b.duplex_top and floor == b.floors
+            size = Decimal(area) * (Decimal("1.72") if duplex else 1)
+            room = f"{floor}{position:02d}"
+            homes.append(_home(rng, compound, b.name, f"{unit}单元", room, size))
     return homes
 
 
@@ -160,7 +158,7 @@ def _home(rng, compound, building, unit, room, size):
     """A flat whose area figure comes from a source drawn with the compound's weights."""
     source = rng.choices((REGISTER, SURVEYED, CONTRACT), weights=compound.sources)[0]
     spread = {REGISTER: 0, SURVEYED: 60, CONTRACT: 150}[source]
-    area = (size + Decimal(rng.randint(-spread, spread)) / 100).quantize(Decimal("0.01"))
+    area = (size + Decimal(rng.randint(-spread, spread)) / 100).quantize(CENT)
     return HomePlan(compound.name, building, unit, room, area, source)
 
 
@@ -169,16 +167,12 @@ def plan_parking(rng, compound):
     spaces = []
     for n in range(1, compound.parking_spaces + 1):
         registered = rng.random() < 0.3
-        area = rng.randint(2800, 3500) if registered else rng.randint(1200, 1650)
+        area = Decimal(rng.randint(2800, 3500) if registered else rng.randint(1200, 1650)) / 100
+        source = REGISTER if registered else CONTRACT
+        room = f"B1-{n:03d}"
         spaces.append(
             HomePlan(
-                compound.name,
-                GARAGE,
-                GARAGE_UNIT,
-                f"B1-{n:03d}",
-                Decimal(area) / 100,
-                REGISTER if registered else CONTRACT,
-                True,
+                compound.name, GARAGE, GARAGE_UNIT, room, area.quantize(CENT), source, parking=True
             )
         )
     return spaces

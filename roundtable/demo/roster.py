@@ -5,13 +5,13 @@ import random
 from dataclasses import dataclass, field, replace
 
 from roundtable.people.models import DEFAULT_GROUPS
+from roundtable.people.register_import import COLUMNS
 
 from . import names
 from .cast import ADMIN, CAST, residents
 from .layout import COMPOUNDS, SURVEYED, plan_homes, plan_parking
 
 SEED = 20260517
-COLUMNS = ["小区", "楼栋", "单元", "房号", "面积", "面积来源", "姓名", "手机", "身份", "组别"]
 OWNER, CO_OWNER, TENANT, FAMILY = "业主", "共有人", "租户", "家属"
 
 
@@ -34,14 +34,13 @@ class Roster:
 
     rows: list = field(default_factory=list)
     developer_homes: list = field(default_factory=list)
-    parking_spaces: list = field(default_factory=list)
     households: int = 0
 
     def phones(self):
         return sorted({row["手机"] for row in self.rows})
 
     def digest(self):
-        """A fingerprint of the sorted (phone, name, home, relation) rows."""
+        """A fingerprint of every row, independent of row order."""
         lines = sorted("|".join(row[c] for c in COLUMNS) for row in self.rows)
         return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
@@ -187,7 +186,6 @@ def generate(seed=SEED):
 def _parking(layout_rng, rng, compound, pool, roster):
     """Garage spaces: most bought by owners living in the compound, the rest held unsold."""
     for space in plan_parking(layout_rng, compound):
-        roster.parking_spaces.append(space)
         if pool and rng.random() < 0.6:
             roster.rows.append(_row(space, rng.choice(pool), OWNER))
         else:
