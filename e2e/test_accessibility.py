@@ -1,0 +1,147 @@
+"""WCAG 2.1 AA and the 适老化 rules of JOURNEYS.md, page by page, on a phone and a desktop.
+
+Each page is checked four ways (phone/desktop × normal/elder mode): axe-core finds no serious or
+critical violation; on the 390 px phone nothing scrolls sideways; buttons, inputs, standalone
+links and the nav are at least 44×44 px (60×60 in elder mode); in elder mode all text is at least
+18 px with a line height of at least 1.3. Links inside running text are exempt from the target
+size, as WCAG 2.5.5 allows. Every problem on a page is reported at once.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+# page name → (path, who is logged in: a key of the `site` fixture, or None)
+PAGES = {
+    "community": ("/c/lf/", None),
+    "login": ("/login/", None),
+    "profile": ("/me/", "resident"),
+    "workspace": ("/work/", "community_worker"),
+    "register": ("/work/register/", "community_worker"),
+    "privacy": ("/privacy/", None),
+    "not-found": ("/no-such-page/", None),
+}
+PHONE_WIDTH = 390
+ELDER_MIN_TEXT_PX = 18
+MIN_LINE_HEIGHT = 1.3
+
+# Everything a finger must hit. A link counts unless it shares its block with other text.
+TARGETS_JS = """
+() => {
+  const sel = 'button, input:not([type=hidden]), select, textarea, summary, a[href]';
+  const squash = s => (s || '').replace(/\\s+/g, '');
+  const visible = el => {
+    const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden';
+  };
+  const inText = a => {
+    let block = a.parentElement;
+    while (block && getComputedStyle(block).display.startsWith('inline')) {
+      block = block.parentElement;
+    }
+    return squash(block && block.innerText).length > squash(a.innerText).length;
+  };
+  return [...document.querySelectorAll(sel)]
+    .filter(el => !el.classList.contains('skip-link') && visible(el))
+    .filter(el => el.tagName !== 'A' || el.closest('.site-nav') || !inText(el))
+    .map(el => {
+      const r = el.getBoundingClientRect();
+      return {
+        width: Math.round(r.width * 10) / 10, height: Math.round(r.height * 10) / 10,
+        html: el.outerHTML.slice(0, 120),
+      };
+    });
+}
+"""
+
+# Every visible element that holds text of its own, with its size and line height.
+TEXT_JS = """
+() => [...document.querySelectorAll('header *, main *, footer *')]
+  .filter(el => [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+  .filter(el => el.getBoundingClientRect().height > 0 && !el.closest('.skip-link'))
+  .map(el => {
+    const s = getComputedStyle(el), size = parseFloat(s.fontSize);
+    const line = s.lineHeight === 'normal' ? 1.2 : parseFloat(s.lineHeight) / size;
+    return {tag: el.tagName.toLowerCase(), text: el.innerText.trim().slice(0, 30),
+            size, line: Math.round(line * 100) / 100};
+  })
+"""
+
+
+@pytest.fixture
+def site(community, compound, building, home, grid, resident, community_worker):
+    """Enough of a world for every page: 澜菲溪岸社区, 孙阿姨 at home in it, a community worker."""
+    community.groups.get(name="银龄").members.add(resident)
+    return {"resident": resident, "community_worker": community_worker}
+
+
+def sideways_scroll(page):
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    if width > PHONE_WIDTH:
+        return [f"scrolls sideways on a {PHONE_WIDTH} px phone: {width} px wide"]
+    return []
+
+
+def small_targets(page, minimum):
+    return [
+        f"tap target {t['width']}×{t['height']} px, under {minimum}×{minimum}: {t['html']}"
+        for t in page.evaluate(TARGETS_JS)
+        if t["width"] < minimum or t["height"] < minimum
+    ]
+
+
+def small_text(page):
+    return [
+        f"text {t['size']} px, line height ×{t['line']}: <{t['tag']}> {t['text']!r}"
+        for t in page.evaluate(TEXT_JS)
+        if t["size"] < ELDER_MIN_TEXT_PX or t["line"] < MIN_LINE_HEIGHT
+    ]
+
+
+@pytest.mark.parametrize("mode", ["normal", "elder"])
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_page_meets_wcag_and_elder_rules(
+    name, device, mode, new_page, live_server, site, log_in_as, axe, shot
+):
+    path, persona = PAGES[name]
+    elder = mode == "elder"
+    page = new_page(device, elder=elder)
+    if persona:
+        log_in_as(page, site[persona])
+    response = page.goto(path)
+    assert response.status == (404 if name == "not-found" else 200), page.url
+    expect(page.locator("html")).to_have_class("elder" if elder else "")
+    if name == "login":
+        page.locator("details > summary").click()  # the staff form is checked too
+    shot(page, "page")
+
+    problems = []
+    blocking = axe.blocking(axe(page, fail=False))
+    if blocking:
+        problems.append("axe, serious or critical:\n" + axe.describe(blocking))
+    if device == "phone":
+        problems += sideways_scroll(page)
+    problems += small_targets(page, 60 if elder else 44)
+    if elder:
+        problems += small_text(page)
+    assert not problems, f"{path} ({device}, {mode} mode):\n" + "\n".join(problems)
+
+
+def test_the_checks_catch_a_broken_page(new_page, axe):
+    """A guard against checks that pass because they looked at nothing."""
+    page = new_page("phone", elder=True)
+    page.set_content(
+        """<!DOCTYPE html><html lang="zh-Hans"><head><title>坏页面</title></head><body><main>
+        <p style="color:#bbb; font-size:14px">浅灰小字</p>
+        <input type="text">
+        <button style="width:30px; height:30px; padding:0">x</button>
+        <div style="width:600px">太宽</div>
+        </main></body></html>"""
+    )
+    found = {v["id"] for v in axe.blocking(axe(page, fail=False))}
+    assert {"color-contrast", "label"} <= found, found
+    assert sideways_scroll(page)
+    assert any("<button" in p for p in small_targets(page, 60))
+    assert any("浅灰小字" in p for p in small_text(page))
