@@ -12,15 +12,16 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
-# page name → (path, who is logged in: a key of the `site` fixture, or None)
+# page name → (path, who is logged in: a key of the `site` fixture or None, HTTP status)
 PAGES = {
-    "community": ("/c/lf/", None),
-    "login": ("/login/", None),
-    "profile": ("/me/", "resident"),
-    "workspace": ("/work/", "community_worker"),
-    "register": ("/work/register/", "community_worker"),
-    "privacy": ("/privacy/", None),
-    "not-found": ("/no-such-page/", None),
+    "community": ("/c/lf/", None, 200),
+    "login": ("/login/", None, 200),
+    "profile": ("/me/", "resident", 200),
+    "workspace": ("/work/", "community_worker", 200),
+    "register": ("/work/register/", "community_worker", 200),
+    "no-workspace": ("/work/", "resident", 403),
+    "privacy": ("/privacy/", None, 200),
+    "not-found": ("/no-such-page/", None, 404),
 }
 PHONE_WIDTH = 390
 ELDER_MIN_TEXT_PX = 18
@@ -105,13 +106,13 @@ def small_text(page):
 def test_page_meets_wcag_and_elder_rules(
     name, device, mode, new_page, live_server, site, log_in_as, axe, shot
 ):
-    path, persona = PAGES[name]
+    path, persona, status = PAGES[name]
     elder = mode == "elder"
     page = new_page(device, elder=elder)
     if persona:
         log_in_as(page, site[persona])
     response = page.goto(path)
-    assert response.status == (404 if name == "not-found" else 200), page.url
+    assert response.status == status, page.url
     expect(page.locator("html")).to_have_class("elder" if elder else "")
     if name == "login":
         page.locator("details > summary").click()  # the staff form is checked too
