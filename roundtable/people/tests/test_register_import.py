@@ -8,7 +8,9 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -531,3 +533,33 @@ def test_command_refuses_an_unknown_community(community, tmp_path):
     path = write_xlsx(tmp_path / "r.xlsx", GOOD)
     with pytest.raises(CommandError):
         call_command("import_register", str(path), "--community", "nope", stdout=io.StringIO())
+
+
+def test_queries_grow_only_by_insert_batches_not_by_rows(community):
+    def register(compound, count):
+        return [
+            [
+                compound,
+                "1栋",
+                "1单元",
+                str(100 + i),
+                "80",
+                "实测",
+                f"居民{i}",
+                f"1370000{i:04d}",
+                "业主",
+                "银龄",
+            ]
+            for i in range(count)
+        ]
+
+    with CaptureQueriesContext(connection) as small:
+        import_rows(to_dicts(register("小", 3)), community=community, by=None)
+    with CaptureQueriesContext(connection) as large:
+        import_rows(to_dicts(register("大", 600)), community=community, by=None)
+    # SQLite inserts at most 999 parameters per statement, so 600 rows need a few more INSERTs.
+    assert len(large) <= len(small) + 20
+
+
+def to_dicts(rows):
+    return [dict(zip(COLUMNS, row, strict=True)) for row in rows]
