@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -42,6 +44,7 @@ def _login_context(request, **forms):
         "password_form": PasswordLoginForm(),
         "next": safe_next(request, ""),
         "code_sent_to": mask_phone(phone) if phone else "",
+        "code_minutes": settings.LOGIN_CODE_TTL_SECONDS // 60,
     }
     context.update(forms)
     return context
@@ -64,11 +67,9 @@ def send_code(request):
             form.add_error("phone", str(refusal))
         else:
             request.session["login_phone"] = phone
-            messages.success(
-                request, _("A code was sent to %(phone)s.") % {"phone": mask_phone(phone)}
-            )
             next_url = safe_next(request, "")
-            return redirect(f"/login/?next={next_url}" if next_url else "/login/")
+            query = f"?{urlencode({'next': next_url})}" if next_url else ""
+            return redirect(reverse("people:login") + query)
     code_form = CodeLoginForm(initial={"phone": request.POST.get("phone", "")})
     return render(
         request,

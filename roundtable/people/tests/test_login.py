@@ -173,3 +173,13 @@ def test_inactive_user_cannot_log_in_by_code(db, sms_outbox):
     send_login_code("13900000008", ip="1.2.3.4")
     with pytest.raises(LoginRefused, match="disabled"):
         check_login_code("13900000008", _code(sms_outbox, "13900000008"))
+
+
+def test_send_code_keeps_the_whole_next_address(client, resident, sms_outbox):
+    response = client.post(
+        reverse("people:send_code"),
+        {"phone": "13900000001", "next": "/work/register/?q=301&page=2"},
+    )
+    assert response.url == "/login/?next=%2Fwork%2Fregister%2F%3Fq%3D301%26page%3D2"
+    page = client.get(response.url).content.decode()
+    assert page.count("139****0001") == 1
