@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def count(path):
-    """Status and queries of a cold first GET and of a warm second one (what wrk measures)."""
+    """Status and queries of a cold first GET and a warm second one (what wrk measures), timed."""
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -24,7 +24,10 @@ def count(path):
         with CaptureQueriesContext(connection) as captured:
             response = client.get(path)
         figures[label] = {"status": response.status_code, "queries": len(captured)}
-    figures["sql"] = [query["sql"] for query in captured.captured_queries]
+    figures["sql"] = [
+        {"ms": round(float(query["time"]) * 1000, 2), "sql": query["sql"]}
+        for query in captured.captured_queries
+    ]
     return figures
 
 

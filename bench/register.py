@@ -13,7 +13,7 @@ BUILDINGS, UNITS, FLOORS, ROOMS_PER_FLOOR = 20, 3, 15, 2
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国志红梅海燕文辉鹏飞"
 MOBILE_PREFIXES = ["135", "136", "137", "138", "139", "150", "151", "158", "186", "187", "188"]
-AREA_SOURCES = ["产权登记", "产权登记", "产权登记", "实测", "合同"]
+AREA_SOURCES = ["不动产登记", "不动产登记", "不动产登记", "产权登记", "实测", "合同"]
 GROUPS = ["银龄", "妇女儿童", "青年", "新就业群体", "残障人士", "退役军人", "党员", "商户"]
 SECOND_RELATIONS = ["家属", "家属", "租户", "共有人"]
 SECOND_PERSON_SHARE = 0.15  # rows that add a family member, tenant or co-owner to a home
@@ -46,6 +46,7 @@ def rows(count, seed=SEED):
     while len(result) < count:
         if home is not None and rng.random() < SECOND_PERSON_SHARE:
             relation, person = rng.choice(SECOND_RELATIONS), next(persons)
+            home = (*home[:4], "", "")  # the home's area is given once, on its owner's row
         else:
             home = next_home(addresses, rng)
             repeat = owners and rng.random() < REPEAT_OWNER_SHARE
@@ -65,8 +66,8 @@ def next_home(addresses, rng):
 
 
 def row(home, person, relation, rng):
-    """One register row for `person` living in `home` as `relation`."""
-    group = rng.choice(GROUPS) if rng.random() < 0.3 else ""
+    """One register row for `person` living in `home` as `relation`, in 0 to 2 groups."""
+    group = "、".join(rng.sample(GROUPS, k=rng.choices((0, 1, 2), weights=(70, 25, 5))[0]))
     return dict(zip(COLUMNS, [*home, *person, relation, group], strict=True))
 
 

@@ -23,6 +23,9 @@ BUDGET_OPS = {
 }
 
 
+OP_SIGNS = {"<=": "≤", ">=": "≥"}
+
+
 class WrkOutputError(ValueError):
     """wrk's output lacks a figure the harness needs (e.g. it was run without --latency)."""
 
@@ -68,7 +71,7 @@ def ratio(value, floor):
     """`value` divided by the floor's figure, rounded for reading; None without a floor."""
     if not floor:
         return None
-    return round(value / floor, 3)
+    return float(f"{value / floor:.4g}")
 
 
 def benchmark(name, value, unit, *, budget=None, floor=None):
@@ -100,13 +103,22 @@ def format_budget(row):
     if budget is None:
         return "—"
     verdict = "✅" if row["passed"] else "❌"
-    return f"{budget['op']} {format_value(budget['limit'], row['unit'])} {verdict}"
+    op = OP_SIGNS.get(budget["op"], budget["op"])
+    return f"{op} {format_value(budget['limit'], row['unit'])} {verdict}"
 
 
 def format_ratio(row):
-    """The ratio-to-floor column: '0.21×' or '—'."""
+    """The ratio-to-floor column, about three significant figures ('0.0305×', '33.7×'), or '—'."""
     value = row["ratio_to_floor"]
-    return "—" if value is None else f"{value:.2f}×"
+    if value is None:
+        return "—"
+    if value >= 100:
+        return f"{value:,.0f}×"
+    if value >= 10:
+        return f"{value:.1f}×"
+    if value >= 1:
+        return f"{value:.2f}×"
+    return f"{value:.3g}×"
 
 
 def render_table(results):

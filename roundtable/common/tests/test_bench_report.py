@@ -147,6 +147,8 @@ def test_render_table_has_one_row_per_benchmark_with_budget_ratio_and_date():
         results(
             [
                 report.benchmark("floor", 4085.05, "req/s", floor=4085.05),
+                report.benchmark("page", 128.0, "req/s", floor=4202.0),
+                report.benchmark("page p50", 122.8, "ms", floor=3.64),
                 report.benchmark("queries", 7, "queries", budget={"op": "<=", "limit": 10}),
                 report.benchmark("import", 61.2, "s", budget={"op": "<", "limit": 60}),
             ]
@@ -155,7 +157,9 @@ def test_render_table_has_one_row_per_benchmark_with_budget_ratio_and_date():
     lines = table.splitlines()
     assert lines[0] == "| benchmark | result | budget | ratio to floor | date |"
     assert "| floor | 4,085 req/s | — | 1.00× | 2026-11-25 |" in lines
-    assert "| queries | 7 queries | <= 10 queries ✅ | — | 2026-11-25 |" in lines
+    assert "| page | 128 req/s | — | 0.0305× | 2026-11-25 |" in lines
+    assert "| page p50 | 123 ms | — | 33.7× | 2026-11-25 |" in lines
+    assert "| queries | 7 queries | ≤ 10 queries ✅ | — | 2026-11-25 |" in lines
     assert "| import | 61.20 s | < 60 s ❌ | — | 2026-11-25 |" in lines
     assert "`make bench`" in table
 
