@@ -3,6 +3,7 @@ from django.contrib import admin
 from roundtable.audit.log import record
 from roundtable.people.actions import ensure_default_groups
 
+from .figures import forget_figures
 from .models import Building, Community, Compound, Grid, Home, Station, Street, Unit
 
 
@@ -20,10 +21,12 @@ class AuditedAdmin(admin.ModelAdmin):
             role="admin",
             fields=fields,
         )
+        forget_figures()
 
     def delete_model(self, request, obj):
         record(obj, f"admin.{obj._meta.model_name}.deleted", by=request.user, role="admin")
         super().delete_model(request, obj)
+        forget_figures()
 
 
 @admin.register(Street)
