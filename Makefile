@@ -34,12 +34,12 @@ test: setup chromium
 
 test-sqlite:
 	@echo "== tests on SQLite =="
-	$(PY) bin/pytest-strict -m "not postgres" $(PYTEST_ARGS)
+	bin/pytest-strict -m "not postgres" $(PYTEST_ARGS)
 
 test-postgres:
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || $(PY) -c "import psycopg; psycopg.connect('$(PG_URL)'.replace('/roundtable','/postgres')).close()" 2>/dev/null; then \
 	  echo "== tests on PostgreSQL =="; \
-	  DATABASE_URL=$(PG_URL) $(PY) bin/pytest-strict $(PYTEST_ARGS); \
+	  DATABASE_URL=$(PG_URL) bin/pytest-strict $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "ERROR: PostgreSQL is not reachable at 127.0.0.1:5432; CI requires it."; exit 1; \
 	else \
