@@ -19,6 +19,9 @@ PAGES = {
     "profile": ("/me/", "resident", 200),
     "workspace": ("/work/", "community_worker", 200),
     "register": ("/work/register/", "community_worker", 200),
+    "roles": ("/work/roles/", "community_worker", 200),
+    "import": ("/work/register/import/", "community_worker", 200),
+    "password": ("/me/password/", "resident", 200),
     "no-workspace": ("/work/", "resident", 403),
     "privacy": ("/privacy/", None, 200),
     "not-found": ("/no-such-page/", None, 404),
@@ -47,7 +50,9 @@ TARGETS_JS = """
     .filter(el => !el.classList.contains('skip-link') && visible(el))
     .filter(el => el.tagName !== 'A' || el.closest('.site-nav') || !inText(el))
     .map(el => {
-      const r = el.getBoundingClientRect();
+      // A checkbox or radio is hit through its wrapping label, which is the real target.
+      const box = el.matches('input[type=checkbox], input[type=radio]') && el.closest('label');
+      const r = (box || el).getBoundingClientRect();
       return {
         width: Math.round(r.width * 10) / 10, height: Math.round(r.height * 10) / 10,
         html: el.outerHTML.slice(0, 120),

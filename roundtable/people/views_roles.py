@@ -6,9 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from roundtable.places.models import Building, Compound, Grid
 
@@ -86,8 +86,14 @@ def _assignments(community):
         )
         .select_related("user")
         .with_scope()
-        .order_by("role", "user__name")
+        .order_by("user__name")
     )
+
+
+def _by_role(assignments):
+    """Role holders in the order roles are listed, community workers first."""
+    order = {role: index for index, role in enumerate(Role.values)}
+    return sorted(assignments, key=lambda a: order.get(a.role, len(order)))
 
 
 @login_required
@@ -110,16 +116,20 @@ def roles(request):
         "community": community,
         "communities": communities,
         "form": form,
-        "assignments": _assignments(community),
+        "assignments": _by_role(_assignments(community)),
     }
     return render(request, "people/roles.html", context, status=400 if form.errors else 200)
 
 
 @login_required
-@require_POST
 def revoke(request, pk):
+    """Ask before revoking a role (GET), then revoke it (POST)."""
     community, _communities = _community(request)
     assignment = get_object_or_404(_assignments(community), pk=pk)
+    if request.method != "POST":
+        return render(
+            request, "people/revoke_role.html", {"assignment": assignment, "community": community}
+        )
     actions.revoke_role(assignment, by=request.user)
     messages.success(request, _("The role was revoked."))
-    return redirect(f"/work/roles/?community={community.code}")
+    return redirect(f"{reverse('people:roles')}?community={community.code}")

@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from roundtable.people.models import Residency
 
@@ -41,7 +41,11 @@ def _next_generation():
 def _compute(community):
     compounds = community.compounds.annotate(
         building_count=Count("buildings", distinct=True),
-        home_count=Count("buildings__units__homes", distinct=True),
+        home_count=Count(
+            "buildings__units__homes",
+            filter=Q(buildings__units__homes__is_parking_space=False),
+            distinct=True,
+        ),
     )
     residents = Residency.objects.filter(home__unit__building__compound__community=community)
     groups = community.groups.annotate(member_count=Count("members"))
@@ -50,7 +54,7 @@ def _compute(community):
             {"name": c.name, "buildings": c.building_count, "homes": c.home_count}
             for c in compounds
         ],
-        "homes": Home.objects.in_community(community).count(),
+        "homes": Home.objects.in_community(community).filter(is_parking_space=False).count(),
         "residents": residents.values("user").distinct().count(),
         "grids": community.grids.count(),
         "groups": [{"name": g.name, "members": g.member_count} for g in groups],

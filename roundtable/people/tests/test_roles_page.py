@@ -68,6 +68,9 @@ def test_grant_refuses_a_scope_of_another_community(client, community_worker):
 def test_revoke_is_audited(client, community_worker, grid_worker):
     assignment = RoleAssignment.objects.get(user=grid_worker)
     client.force_login(community_worker)
+    confirm = client.get(reverse("people:revoke_role", args=[assignment.pk]))
+    assert confirm.status_code == 200 and "王网格" in confirm.content.decode()
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
     response = client.post(reverse("people:revoke_role", args=[assignment.pk]), {"community": "lf"})
     assert response.status_code == 302
     assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()

@@ -47,3 +47,11 @@ def test_an_import_refreshes_the_figures(community, django_capture_on_commit_cal
     figures = community_figures(community)
     assert figures["homes"] == 2 and figures["residents"] == 2
     assert {g["name"]: g["members"] for g in figures["groups"]}["银龄"] == 2
+
+
+def test_parking_spaces_are_not_households(community, home):
+    from roundtable.places.tests.factories import HomeFactory
+
+    HomeFactory(unit=home.unit, room="P-01", is_parking_space=True)
+    figures = community_figures(community)
+    assert figures["homes"] == 1 and figures["compounds"][0]["homes"] == 1
