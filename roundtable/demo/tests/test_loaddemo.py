@@ -238,3 +238,17 @@ def test_one_owner_per_home_in_the_roster():
             key = (row["小区"], row["楼栋"], row["单元"], row["房号"])
             assert key not in owners, key
             owners[key] = row["手机"]
+
+
+def test_readme_demo_logins_match_the_cast():
+    import re
+    from pathlib import Path
+
+    from roundtable.demo.cast import ADMIN, CAST
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    section = readme.split("<!-- demo-logins:start -->")[1].split("<!-- demo-logins:end -->")[0]
+    rows = re.findall(r"^\| (\S+?), .*? \| (1\d{10}) \|", section, re.M)
+    people = {m.phone: m.name for m in [*CAST, ADMIN]}
+    assert len(rows) >= 8
+    assert all(people.get(phone) == name for name, phone in rows), rows
