@@ -16,5 +16,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("roundtable.places.urls")),
     path("", include("roundtable.people.urls")),
+    path("", include("roundtable.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,27 +1,31 @@
 """Writing to and verifying the audit log; every state change in every app calls `record`."""
 
+import json
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from .models import GENESIS, ChainHead, Event, object_type
+from .models import GENESIS, ChainHead, Event, community_id_of, object_type
 
 
 def _jsonable(details):
-    import json
-
     return json.loads(json.dumps(details, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
 @transaction.atomic
-def record(obj, action, *, by=None, role="", **details):
-    """Append one event about `obj` (may be None) done by `by` acting as `role`."""
+def record(obj, action, *, by=None, role="", community=None, **details):
+    """Append one event about `obj` (may be None) done by `by` acting as `role`.
+
+    The event belongs to `community` (a Community, or found from `obj`), which decides who may
+    read it; events about a person alone (logins, consent) belong to no community.
+    """
     head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
     event = Event(
         created_at=timezone.now(),
         actor=by if by is not None and by.pk else None,
+        community_id=community.pk if community is not None else community_id_of(obj),
         actor_label=str(getattr(by, "masked_phone", "") or "") if by is not None else "",
         actor_role=str(role or ""),
         action=action,

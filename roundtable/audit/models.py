@@ -36,6 +36,15 @@ class Event(models.Model):
         db_constraint=False,
         verbose_name=_("actor"),
     )
+    community = models.ForeignKey(
+        "places.Community",
+        models.DO_NOTHING,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("community"),
+    )
     actor_label = models.CharField(_("actor as recorded"), max_length=80, blank=True)
     actor_role = models.CharField(_("role"), max_length=30, blank=True)
     action = models.CharField(_("action"), max_length=60, db_index=True)
@@ -52,7 +61,10 @@ class Event(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["community", "-id"]),
+        ]
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
@@ -71,6 +83,7 @@ class Event(models.Model):
             "prev": self.prev_hash,
             "time": self.created_at.isoformat(timespec="microseconds"),
             "actor": self.actor_id,
+            "community": self.community_id,
             "actor_label": self.actor_label,
             "role": self.actor_role,
             "action": self.action,
@@ -94,6 +107,15 @@ class ChainHead(models.Model):
 
     def __str__(self):
         return f"{self.length} · {self.last_hash[:12]}"
+
+
+def community_id_of(obj):
+    """The community an object names itself: a community, or its community_id."""
+    if obj is None or not hasattr(obj, "_meta"):
+        return None
+    if obj._meta.label_lower == "places.community":
+        return obj.pk
+    return getattr(obj, "community_id", None)
 
 
 def object_type(obj):

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from roundtable.audit.log import record
+from roundtable.places.models import community_of
 
 from . import permissions
 from .models import DEFAULT_GROUPS, ConstituencyGroup, PrivacyConsent, Role, RoleAssignment
@@ -27,6 +28,7 @@ def grant_role(user, role, scope, *, by, organisation=None):
             "role.granted",
             by=by,
             role=acting_role(by, Perm.MANAGE_ROLES, scope) if by else "system",
+            community=community_of(scope),
             granted=str(role),
             scope=f"{field}:{scope.pk}",
             scope_name=str(scope),
@@ -46,6 +48,7 @@ def revoke_role(assignment, *, by):
         "role.revoked",
         by=by,
         role=acting_role(by, Perm.MANAGE_ROLES, assignment.scope) if by else "system",
+        community=community_of(assignment.scope),
         revoked=assignment.role,
         scope=f"{assignment.scope_key[0]}:{assignment.scope_key[1]}",
         scope_name=str(assignment.scope),

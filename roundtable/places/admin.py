@@ -4,7 +4,7 @@ from roundtable.audit.log import record
 from roundtable.people.actions import ensure_default_groups
 
 from .figures import forget_figures
-from .models import Building, Community, Compound, Grid, Home, Station, Street, Unit
+from .models import Building, Community, Compound, Grid, Home, Station, Street, Unit, community_of
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -19,12 +19,19 @@ class AuditedAdmin(admin.ModelAdmin):
             f"admin.{obj._meta.model_name}.{action}",
             by=request.user,
             role="admin",
+            community=community_of(obj),
             fields=fields,
         )
         forget_figures()
 
     def delete_model(self, request, obj):
-        record(obj, f"admin.{obj._meta.model_name}.deleted", by=request.user, role="admin")
+        record(
+            obj,
+            f"admin.{obj._meta.model_name}.deleted",
+            by=request.user,
+            role="admin",
+            community=community_of(obj),
+        )
         super().delete_model(request, obj)
         forget_figures()
 

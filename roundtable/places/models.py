@@ -242,3 +242,18 @@ class Station(models.Model):
 
     def __str__(self):
         return self.name
+
+
+def community_of(place):
+    """The community a place lies in (None for a street, which spans several)."""
+    if isinstance(place, Community):
+        return place
+    if isinstance(place, Compound | Grid | Station):
+        return place.community
+    if isinstance(place, Building):
+        return place.compound.community
+    if isinstance(place, Unit):
+        return place.building.compound.community
+    if isinstance(place, Home):
+        return place.unit.building.compound.community
+    return None
