@@ -1,0 +1,192 @@
+"""Photo uploads shared by every feature: checked by content, stripped of metadata, resized, stored.
+
+Residents photograph their own homes, so a stored photo must never carry the phone's location
+(DOMAIN.md §7): every photo is decoded and re-encoded from its pixels alone, never copied.
+"""
+
+import io
+import uuid
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from PIL import Image, ImageOps
+
+MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTOS = 6
+# Decompression-bomb guard, checked from the header before any pixel is decoded. It leaves room
+# for 50 MP and 64 MP phone cameras (8192 × 6144, 9248 × 6936); a bomb claims far more.
+MAX_PHOTO_PIXELS = 70_000_000
+MAX_SIDE = 2048
+THUMB_SIDE = 480
+JPEG_QUALITY = 85
+# Only these decoders ever see an upload (a JPEG may open as MPO, a phone's multi-picture file):
+# rarer formats such as EPS, which runs Ghostscript, are refused as "not a photo".
+READ_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    """A photo ready to store: a metadata-free JPEG, its thumbnail, and its size in pixels."""
+
+    file: ContentFile
+    thumbnail: ContentFile
+    width: int
+    height: int
+
+
+def clean_photo(uploaded_file):
+    """Check one upload by content; return it re-encoded without metadata, plus a thumbnail."""
+    if uploaded_file.size > MAX_PHOTO_BYTES:
+        raise _refusal("too_large", uploaded_file.name)
+    photo = _upright_and_clean(_decoded(uploaded_file), uploaded_file.name)
+    thumbnail = photo.copy()
+    thumbnail.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+    return CleanPhoto(
+        file=_as_jpeg(photo), thumbnail=_as_jpeg(thumbnail), width=photo.width, height=photo.height
+    )
+
+
+def strip_and_resize(image):
+    """Return the image upright, flattened on white, at most MAX_SIDE px long, with no metadata."""
+    upright = ImageOps.exif_transpose(image).convert("RGBA")
+    upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    # A fresh image carries no info at all: no EXIF, GPS, XMP, ICC profile or JPEG comment.
+    flat = Image.new("RGB", upright.size, "white")
+    flat.paste(upright, mask=upright)
+    return flat
+
+
+def save_photo(clean_photo, *, folder):
+    """Store a cleaned photo and its thumbnail under MEDIA_ROOT/<folder>/<yyyy>/<mm>/."""
+    month = timezone.localdate().strftime("%Y/%m")
+    path = default_storage.save(f"{folder}/{month}/{clean_photo.file.name}", clean_photo.file)
+    try:
+        thumb_path = default_storage.save(
+            f"{folder}/{month}/{clean_photo.thumbnail.name}", clean_photo.thumbnail
+        )
+    except BaseException:
+        default_storage.delete(path)  # never leave a photo without its thumbnail
+        raise
+    return path, thumb_path
+
+
+def delete_photo(path, thumb_path):
+    """Remove a stored photo and its thumbnail, e.g. when the saving transaction rolls back."""
+    for name in (path, thumb_path):
+        default_storage.delete(name)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    """A file input that lets a phone pick several photos from its gallery or camera."""
+
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Up to max_count photos, each checked by clean_photo; cleans to a list of CleanPhoto."""
+
+    def __init__(self, *, max_count=MAX_PHOTOS, required=False, **kwargs):
+        self.max_count = max_count
+        # No `capture` attribute: with it, phones open the camera and hide the gallery.
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(required=required, **kwargs)
+
+    def clean(self, data, initial=None):
+        """Refuse too many files, then check every file and report each refusal by name."""
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        if len(files) > self.max_count:
+            raise _too_many(self.max_count, len(files))
+        photos, errors = [], []
+        for uploaded_file in files:
+            try:
+                photos.append(clean_photo(super().clean(uploaded_file, initial)))
+            except ValidationError as error:
+                errors.extend(error.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return photos
+
+    def has_changed(self, initial, data):
+        """Changed only when at least one file was chosen."""
+        return not self.disabled and bool(data)
+
+
+def _decoded(uploaded_file):
+    """Open, verify, reopen and fully decode the first frame, or refuse the file."""
+    name = uploaded_file.name
+    try:
+        with _open(uploaded_file) as probe:
+            probe.verify()
+        image = _open(uploaded_file)
+    except Image.DecompressionBombError:
+        raise _refusal("too_many_pixels", name) from None
+    except Image.UnidentifiedImageError:
+        raise _refusal("not_image", name) from None
+    except Exception:  # a damaged file can make a decoder raise almost anything
+        raise _refusal("damaged", name) from None
+    if image.width * image.height > MAX_PHOTO_PIXELS:
+        raise _refusal("too_many_pixels", name)
+    try:
+        image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # a large JPEG decodes straight at 1/2, 1/4…
+        image.load()
+    except Exception:  # above all "image file is truncated"
+        raise _refusal("damaged", name) from None
+    return image
+
+
+def _open(uploaded_file):
+    """Open an upload from its start with the photo decoders only."""
+    uploaded_file.seek(0)
+    return Image.open(uploaded_file, formats=READ_FORMATS)
+
+
+def _upright_and_clean(image, name):
+    """strip_and_resize, refusing the file if its pixels or EXIF cannot be converted."""
+    try:
+        return strip_and_resize(image)
+    except Exception:
+        raise _refusal("damaged", name) from None
+
+
+def _as_jpeg(image):
+    """Encode as JPEG under a random name, so the name tells nothing about the person."""
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    return ContentFile(buffer.getvalue(), name=f"{uuid.uuid4().hex}.jpg")
+
+
+def _refusal(code, name):
+    """The translated ValidationError for one refused file, naming it."""
+    messages = {
+        "too_large": _("“%(name)s” is larger than %(limit)d MB. Please choose a smaller photo."),
+        "not_image": _("“%(name)s” is not a photo. Please choose a JPEG, PNG, WebP or GIF image."),
+        "damaged": _(
+            "“%(name)s” could not be read completely; it may be damaged. "
+            "Please choose it again or take a new photo."
+        ),
+        "too_many_pixels": _(
+            "“%(name)s” has too many pixels (over %(limit)d megapixels). "
+            "Please choose a smaller photo."
+        ),
+    }
+    limits = {"too_large": MAX_PHOTO_BYTES // 2**20, "too_many_pixels": MAX_PHOTO_PIXELS // 10**6}
+    params = {"name": name, "limit": limits.get(code, 0)}
+    return ValidationError(messages[code], code=code, params=params)
+
+
+def _too_many(max_count, count):
+    """The translated ValidationError for choosing more photos than allowed."""
+    message = ngettext(
+        "You can attach at most %(max)d photo; you chose %(count)d.",
+        "You can attach at most %(max)d photos; you chose %(count)d.",
+        max_count,
+    )
+    return ValidationError(message, code="too_many", params={"max": max_count, "count": count})
