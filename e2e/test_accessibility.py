@@ -12,7 +12,8 @@ from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
-# page name → (path, who is logged in: a key of the `site` fixture or None, HTTP status)
+# page name → (path, who is logged in: a key of the `site` fixture or None, HTTP status).
+# A path may name objects of the `site` fixture, as in {group.pk}.
 PAGES = {
     "community": ("/c/lf/", None, 200),
     "login": ("/login/", None, 200),
@@ -20,6 +21,10 @@ PAGES = {
     "workspace": ("/work/", "community_worker", 200),
     "register": ("/work/register/", "community_worker", 200),
     "roles": ("/work/roles/", "community_worker", 200),
+    "groups": ("/work/groups/", "community_worker", 200),
+    "group": ("/work/groups/{group.pk}/", "community_worker", 200),
+    "group-rename": ("/work/groups/{group.pk}/rename/", "community_worker", 200),
+    "group-delete": ("/work/groups/{group.pk}/delete/", "community_worker", 200),
     "import": ("/work/register/import/", "community_worker", 200),
     "password": ("/me/password/", "resident", 200),
     "no-workspace": ("/work/", "resident", 403),
@@ -78,8 +83,9 @@ TEXT_JS = """
 @pytest.fixture
 def site(community, compound, building, home, grid, resident, community_worker):
     """Enough of a world for every page: 澜菲溪岸社区, 孙阿姨 at home in it, a community worker."""
-    community.groups.get(name="银龄").members.add(resident)
-    return {"resident": resident, "community_worker": community_worker}
+    group = community.groups.get(name="银龄")
+    group.members.add(resident)
+    return {"resident": resident, "community_worker": community_worker, "group": group}
 
 
 def sideways_scroll(page):
@@ -112,6 +118,7 @@ def test_page_meets_wcag_and_elder_rules(
     name, device, mode, new_page, live_server, site, log_in_as, axe, shot
 ):
     path, persona, status = PAGES[name]
+    path = path.format(**site)
     elder = mode == "elder"
     page = new_page(device, elder=elder)
     if persona:

@@ -2,10 +2,14 @@
 
 from django.conf import settings
 from django.contrib.auth import login
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from roundtable.audit.log import record
+from roundtable.places.figures import forget_figures
 from roundtable.places.models import community_of
 
 from . import permissions
@@ -63,6 +67,135 @@ def ensure_default_groups(community):
         ConstituencyGroup.objects.get_or_create(
             community=community, name=name, defaults={"order": order}
         )
+
+
+def _group_changed(group, action, *, by, **details):
+    """Audit a change to a group and retire the community page's group sizes."""
+    role = acting_role(by, Perm.MANAGE_GROUPS, group.community)
+    record(group, action, by=by, role=role, **details)
+    forget_figures()
+
+
+def _checked_group_name(community, name, *, group=None):
+    """`name` stripped, refused when empty, too long or already a group of `community`."""
+    name = (name or "").strip()
+    longest = ConstituencyGroup._meta.get_field("name").max_length
+    if not name:
+        raise ValidationError(_("Enter a name for the group."), code="required")
+    if len(name) > longest:
+        raise ValidationError(
+            _("A group name has at most %(limit_value)d characters."),
+            code="max_length",
+            params={"limit_value": longest},
+        )
+    taken = ConstituencyGroup.objects.filter(community=community, name=name)
+    if group is not None:
+        taken = taken.exclude(pk=group.pk)
+    if taken.exists():
+        raise ValidationError(
+            _("%(community)s already has a group called “%(name)s”."),
+            code="duplicate",
+            params={"community": community.name, "name": name},
+        )
+    return name
+
+
+def _save_group_name(group):
+    # The unique constraint still decides when two people pick the same name at once.
+    try:
+        with transaction.atomic():
+            group.save()
+    except IntegrityError:
+        _checked_group_name(group.community, group.name, group=group)
+        raise
+
+
+@transaction.atomic
+def create_group(community, name, *, by):
+    """Add a constituency group at the end of the community's list."""
+    require(may(by, Perm.MANAGE_GROUPS, community))
+    name = _checked_group_name(community, name)
+    last = community.groups.aggregate(last=Max("order"))["last"]
+    group = ConstituencyGroup(community=community, name=name, order=0 if last is None else last + 1)
+    _save_group_name(group)
+    _group_changed(group, "group.created", by=by, name=name)
+    return group
+
+
+@transaction.atomic
+def rename_group(group, name, *, by):
+    """Give a group a new name; its members and place in the list stay."""
+    require(may(by, Perm.MANAGE_GROUPS, group.community))
+    name = _checked_group_name(group.community, name, group=group)
+    old_name = group.name
+    if name == old_name:
+        return group
+    group.name = name
+    _save_group_name(group)
+    _group_changed(group, "group.renamed", by=by, old_name=old_name, new_name=name)
+    return group
+
+
+@transaction.atomic
+def move_group(group, offset, *, by):
+    """Move a group `offset` places down its community's list (up when negative)."""
+    require(may(by, Perm.MANAGE_GROUPS, group.community))
+    groups = list(ConstituencyGroup.objects.select_for_update().filter(community=group.community))
+    old = next(i for i, g in enumerate(groups) if g.pk == group.pk)
+    new = max(0, min(len(groups) - 1, old + offset))
+    if new == old:
+        return False
+    groups.insert(new, groups.pop(old))
+    # Renumbering the whole list also mends equal orders left by imports or the admin.
+    for position, g in enumerate(groups):
+        g.order = position
+    ConstituencyGroup.objects.bulk_update(groups, ["order"])
+    group.order = new
+    _group_changed(group, "group.moved", by=by, from_position=old + 1, to_position=new + 1)
+    return True
+
+
+@transaction.atomic
+def delete_group(group, *, by):
+    """Delete a group; its members lose only this membership."""
+    require(may(by, Perm.MANAGE_GROUPS, group.community))
+    members = group.members.count()
+    _group_changed(group, "group.deleted", by=by, name=group.name, members=members)
+    group.delete()
+    return members
+
+
+def lives_in(user, community):
+    """Whether `user` is registered at a home of `community`."""
+    return user.residencies.filter(home__unit__building__compound__community=community).exists()
+
+
+@transaction.atomic
+def add_group_member(group, user, *, by):
+    """Add a resident of the group's community to the group; False if already a member."""
+    require(may(by, Perm.MANAGE_GROUPS, group.community))
+    if not lives_in(user, group.community):
+        raise ValidationError(
+            _("%(person)s is not registered at a home in %(community)s."),
+            code="not_resident",
+            params={"person": user, "community": group.community.name},
+        )
+    if group.members.filter(pk=user.pk).exists():
+        return False
+    group.members.add(user)
+    _group_changed(group, "group.member_added", by=by, member_id=user.pk, member=str(user))
+    return True
+
+
+@transaction.atomic
+def remove_group_member(group, user, *, by):
+    """Take a person out of a group; they stay a resident. False if not a member."""
+    require(may(by, Perm.MANAGE_GROUPS, group.community))
+    if not group.members.filter(pk=user.pk).exists():
+        return False
+    group.members.remove(user)
+    _group_changed(group, "group.member_removed", by=by, member_id=user.pk, member=str(user))
+    return True
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import, views_roles
+from . import views, views_groups, views_import, views_roles
 
 app_name = "people"
 urlpatterns = [
@@ -19,4 +19,14 @@ urlpatterns = [
     path("work/register/template.xlsx", views_import.register_template, name="register_template"),
     path("work/roles/", views_roles.roles, name="roles"),
     path("work/roles/<int:pk>/revoke/", views_roles.revoke, name="revoke_role"),
+    path("work/groups/", views_groups.groups, name="groups"),
+    path("work/groups/<int:pk>/", views_groups.detail, name="group"),
+    path("work/groups/<int:pk>/rename/", views_groups.rename, name="group_rename"),
+    path("work/groups/<int:pk>/move/", views_groups.move, name="group_move"),
+    path("work/groups/<int:pk>/delete/", views_groups.delete, name="group_delete"),
+    path(
+        "work/groups/<int:pk>/members/<int:user_pk>/remove/",
+        views_groups.remove_member,
+        name="group_remove_member",
+    ),
 ]

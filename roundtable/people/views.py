@@ -188,6 +188,7 @@ def workspace(request):
             "may_register": may_anywhere(request.user, Perm.VIEW_REGISTER),
             "may_import": may_anywhere(request.user, Perm.IMPORT_REGISTER),
             "may_roles": may_anywhere(request.user, Perm.MANAGE_ROLES),
+            "may_groups": may_anywhere(request.user, Perm.MANAGE_GROUPS),
             "may_audit": may_anywhere(request.user, Perm.VIEW_AUDIT),
             "may_admin": request.user.is_staff,
         },
