@@ -26,6 +26,7 @@ PAGES = {
     "group-rename": ("/work/groups/{group.pk}/rename/", "community_worker", 200),
     "group-delete": ("/work/groups/{group.pk}/delete/", "community_worker", 200),
     "import": ("/work/register/import/", "community_worker", 200),
+    "calendar": ("/work/calendar/", "community_worker", 200),
     "password": ("/me/password/", "resident", 200),
     "no-workspace": ("/work/", "resident", 403),
     "privacy": ("/privacy/", None, 200),

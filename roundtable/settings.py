@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "roundtable.common",
     "roundtable.audit",
     "roundtable.places",
+    "roundtable.workdays",
     "roundtable.people",
     "roundtable.notifications",
     "roundtable.demo",

@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("roundtable.places.urls")),
     path("", include("roundtable.people.urls")),
     path("", include("roundtable.audit.urls")),
+    path("", include("roundtable.workdays.urls")),
     path("admin/", admin.site.urls),
 ]

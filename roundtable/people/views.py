@@ -190,6 +190,7 @@ def workspace(request):
             "may_roles": may_anywhere(request.user, Perm.MANAGE_ROLES),
             "may_groups": may_anywhere(request.user, Perm.MANAGE_GROUPS),
             "may_audit": may_anywhere(request.user, Perm.VIEW_AUDIT),
+            "may_calendar": may_anywhere(request.user, Perm.MANAGE_PLACES),
             "may_admin": request.user.is_staff,
         },
     )
