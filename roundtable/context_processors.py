@@ -9,5 +9,14 @@ def site(request):
     user = getattr(request, "user", None)
     return {
         "elder_mode": request.COOKIES.get(ELDER_COOKIE) == "1",
+        "unread_count": _unread(user),
         "is_staff_member": bool(user and may_anywhere(user, Perm.VIEW_WORKSPACE)),
     }
+
+
+def _unread(user):
+    if not (user and user.is_authenticated):
+        return 0
+    from roundtable.notifications.models import Notification
+
+    return Notification.objects.filter(user=user).unread().count()

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "roundtable.workdays",
     "roundtable.people",
     "roundtable.notifications",
+    "roundtable.suggestions",
     "roundtable.demo",
 ]
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("roundtable.people.urls")),
     path("", include("roundtable.audit.urls")),
     path("", include("roundtable.workdays.urls")),
+    path("", include("roundtable.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

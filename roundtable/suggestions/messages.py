@@ -1,0 +1,83 @@
+"""What people are told after each step: the submitter by SMS and in-app, staff in-app."""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from roundtable.common.templatetags.rt import cn_datetime
+from roundtable.notifications.actions import notify
+
+from .models import Step
+
+# step kind → (message for the submitter, whether it also goes by SMS)
+FOR_SUBMITTER = {
+    "submitted": (
+        N_("Your suggestion %(ref)s was received. We will tell you who handles it and by when."),
+        True,
+    ),
+    "dispatch": (N_("%(ref)s was accepted: %(owner)s will answer by %(due)s."), True),
+    "reject": (N_("%(ref)s was not accepted: %(note)s"), True),
+    "merge": (N_("%(ref)s is the same matter as %(note)s; follow that one from now on."), True),
+    "answer": (N_("%(ref)s was answered: %(note)s Please say whether you are satisfied."), True),
+    "approve_response": (
+        N_("%(ref)s has been handled: %(result)s Please say whether you are satisfied."),
+        True,
+    ),
+    "decide_termination": (N_("The handling of %(ref)s has ended: %(note)s"), False),
+}
+FOR_OWNER = {
+    "dispatch": N_("New suggestion %(ref)s for you: please accept it by %(accept_by)s."),
+    "send_back": N_("%(ref)s was sent back: %(note)s"),
+    "rate": N_("%(ref)s was rated %(rating)s. %(note)s"),
+    "flag_overdue": N_("%(ref)s is overdue and now supervised (督办)."),
+    "decide_extension": N_("Extension for %(ref)s: %(note)s"),
+}
+
+
+def after_step(step_pk):
+    """Send what a step calls for, in the default language (residents read Chinese)."""
+    step = Step.objects.select_related("suggestion__owner", "suggestion__submitter").get(pk=step_pk)
+    with translation.override(settings.LANGUAGE_CODE):
+        _tell_submitter(step)
+        _tell_owner(step)
+
+
+def _values(step):
+    s = step.suggestion
+    return {
+        "ref": s.reference,
+        "owner": s.owner.name if s.owner else "",
+        "due": cn_datetime(s.resolve_by),
+        "accept_by": cn_datetime(s.accept_by),
+        "note": step.note,
+        "result": s.result,
+        "rating": s.get_rating_display(),
+    }
+
+
+def _tell_submitter(step):
+    suggestion = step.suggestion
+    if step.kind not in FOR_SUBMITTER or suggestion.submitter is None:
+        return
+    if step.kind == "rate" or step.actor_id == suggestion.submitter_id and step.kind != "submitted":
+        return
+    template, by_sms = FOR_SUBMITTER[step.kind]
+    notify(
+        suggestion.submitter,
+        _(template) % _values(step),
+        url=suggestion.get_absolute_url(),
+        sms=by_sms,
+    )
+
+
+def _tell_owner(step):
+    """In-app notice to the owner organisation's staff who hold a handling role."""
+    from .permissions import owner_staff
+
+    if step.kind not in FOR_OWNER or step.suggestion.owner_id is None:
+        return
+    text = _(FOR_OWNER[step.kind]) % _values(step)
+    for user in owner_staff(step.suggestion):
+        if user.pk != step.actor_id:
+            notify(user, text, url=step.suggestion.get_absolute_url())
