@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("roundtable.audit.urls")),
     path("", include("roundtable.workdays.urls")),
     path("", include("roundtable.notifications.urls")),
+    path("", include("roundtable.suggestions.urls")),
     path("admin/", admin.site.urls),
 ]
