@@ -37,7 +37,7 @@ def calendar_events():
         ("outsider", False),
     ],
 )
-def test_who_may_edit_the_calendar(request, persona, allowed):
+def test_who_may_edit_the_calendar(db, request, persona, allowed):
     user = request.getfixturevalue(persona)
     if allowed:
         actions.set_day(FRIDAY, DayKind.HOLIDAY, "测试", by=user)

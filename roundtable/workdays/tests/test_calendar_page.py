@@ -54,7 +54,7 @@ def test_years_outside_the_calendar_are_not_found(worker_client, year):
 
 
 @pytest.mark.parametrize("persona", ["resident", "grid_worker", "property_staff", "outsider"])
-def test_others_may_not_open_the_page(client, request, persona):
+def test_others_may_not_open_the_page(db, client, request, persona):
     client.force_login(request.getfixturevalue(persona))
     assert client.get(URL).status_code == 403
     assert client.post(URL, {"date": "2026-11-27", "kind": "holiday"}).status_code == 403
