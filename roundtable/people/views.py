@@ -191,6 +191,9 @@ def workspace(request):
             "may_groups": may_anywhere(request.user, Perm.MANAGE_GROUPS),
             "may_audit": may_anywhere(request.user, Perm.VIEW_AUDIT),
             "may_calendar": may_anywhere(request.user, Perm.MANAGE_PLACES),
+            "may_triage": may_anywhere(request.user, Perm.TRIAGE),
+            "may_handle": may_anywhere(request.user, Perm.HANDLE_DISPATCHED),
+            "may_slips": may_anywhere(request.user, Perm.ENTER_SLIPS),
             "may_admin": request.user.is_staff,
         },
     )
