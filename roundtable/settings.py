@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "roundtable.people",
     "roundtable.notifications",
     "roundtable.suggestions",
+    "roundtable.dashboards",
     "roundtable.demo",
 ]
 

@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("roundtable.workdays.urls")),
     path("", include("roundtable.notifications.urls")),
     path("", include("roundtable.suggestions.urls")),
+    path("", include("roundtable.dashboards.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,197 @@
+"""The community's figures (public, masked) with the list behind every number, and .xlsx exports."""
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from roundtable.people.permissions import Perm, communities_in_scope, may
+from roundtable.places.models import Community
+from roundtable.suggestions import metrics
+from roundtable.suggestions.export import export_xlsx, filter_by_params
+from roundtable.suggestions.models import Channel, Suggestion
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+ITEMS_PER_PAGE = 500
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _period(params):
+    since, until = params.get("from", ""), params.get("to", "")
+    return (since if MONTH.match(since) else ""), (until if MONTH.match(until) else "")
+
+
+def _cell(params):
+    """The breakdown cell a list is limited to: (dimension, key) or (None, None)."""
+    by, key = params.get("by", ""), params.get("key", "")
+    valid = {
+        "month": MONTH.match(key),
+        "channel": key in Channel.values,
+    }.get(by, key == "" or key.isdigit())
+    if by not in metrics.DIMENSIONS or not valid:
+        return None, None
+    return by, key
+
+
+def _items(community, params):
+    since, until = _period(params)
+    by, key = _cell(params)
+    query = Q(community=community) & metrics.period_filter(since, until)
+    if by:
+        query &= metrics.cell_filter(by, key)
+    return Suggestion.objects.filter(query)
+
+
+def _duration(value):
+    hours = Decimal(value.total_seconds()) / 3600
+    if hours < 48:
+        return _("%(n)s hours") % {"n": hours.quantize(Decimal("0.1"), ROUND_HALF_UP)}
+    return _("%(n)s days") % {"n": (hours / 24).quantize(Decimal("0.1"), ROUND_HALF_UP)}
+
+
+class Linker:
+    """Turns a metric's value into text parts, each number a link to the list behind it."""
+
+    def __init__(self, community, params):
+        self.url = reverse("dashboards:items", args=[community.code, "-"])[:-2]
+        self.base = {k: v for k, v in zip(("from", "to"), _period(params), strict=True) if v}
+
+    def link(self, name, cell=None):
+        query = {**self.base, **({"by": cell[0], "key": cell[1]} if cell else {})}
+        return f"{self.url}{name}/" + (f"?{urlencode(query)}" if query else "")
+
+    def parts(self, metric, value, cell=None):
+        if isinstance(metric, metrics.Tally):
+            return [(value, self.link(metric.name, cell), True)]
+        if isinstance(metric, metrics.Mean):
+            over = metric.over
+            text = "—" if value is None else _duration(value)
+            return [(text, self.link(over, cell), True)]
+        parts = [("(", None, False)] if value.weighted else []
+        for i, (weight, name, n) in enumerate(value.terms):
+            prefix = (" + " if i else "") + ("" if weight == "1" else f"{weight} × ")
+            if prefix:
+                parts.append((prefix, None, False))
+            parts.append((n, self.link(name, cell), False))
+        parts.append((") / " if value.weighted else " / ", None, False))
+        parts.append((value.denominator, self.link(value.ratio.denominator, cell), False))
+        shown = "—" if value.percent is None else f"{value.percent}%"
+        return [*parts, (f" = {shown}", None, False)]
+
+
+def figures(request, code):
+    """Public: the headline metrics with their definitions, and breakdown tables."""
+    community = get_object_or_404(Community, code=code)
+    items = _items(community, {k: request.GET.get(k, "") for k in ("from", "to")})
+    linker = Linker(community, request.GET)
+    headline = [(m, linker.parts(m, v)) for m, v in metrics.figures(items).shown()]
+    breakdowns = [
+        (
+            metrics.DIMENSIONS[name],
+            [
+                (
+                    row,
+                    [
+                        (m.label, linker.parts(m, v, (name, row.key)))
+                        for m, v in row.figures.shown()
+                    ],
+                )
+                for row in metrics.breakdown(items, name)
+            ],
+        )
+        for name in ("compound", "grid", "category", "channel", "owner", "month")
+    ]
+    since, until = _period(request.GET)
+    context = {
+        "community": community,
+        "headline": headline,
+        "columns": [metrics.METRICS[n] for n in metrics.HEADLINE],
+        "breakdowns": breakdowns,
+        "since": since,
+        "until": until,
+        "may_export": may(request.user, Perm.VIEW_METRICS, community),
+    }
+    return render(request, "dashboards/figures.html", context)
+
+
+def items(request, code, metric):
+    """Public: exactly the items behind one number — reference, date, category, compound, status."""
+    community = get_object_or_404(Community, code=code)
+    chosen = metrics.METRICS.get(metric)
+    if chosen is None:
+        raise Http404
+    listed = _items(community, request.GET).filter(chosen.filter)
+    listed = listed.select_related("category", "compound").order_by("-submitted_at", "-pk")
+    page = Paginator(listed, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
+    by, key = _cell(request.GET)
+    since, until = _period(request.GET)
+    context = {
+        "community": community,
+        "metric": chosen,
+        "page": page,
+        "dimension": metrics.DIMENSIONS.get(by),
+        "key": key,
+        "since": since,
+        "until": until,
+        "query": request.GET.urlencode(),
+        "may_export": may(request.user, Perm.VIEW_METRICS, community),
+    }
+    return render(request, "dashboards/items.html", context)
+
+
+def _scoped(user, community):
+    """The community's items `user` may export: all of them, or those of their grids."""
+    if may(user, Perm.VIEW_METRICS, community):
+        return Suggestion.objects.filter(community=community)
+    grids = [g.pk for g in community.grids.all() if may(user, Perm.VIEW_METRICS, g)]
+    if not grids:
+        raise PermissionDenied(_("You may not export suggestions."))
+    return Suggestion.objects.filter(community=community, grid__in=grids)
+
+
+def _xlsx(content, name):
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+def _filtered(queryset, params):
+    try:  # the triage board's filters, once roundtable/suggestions/filters.py exists
+        from roundtable.suggestions.filters import filter_suggestions
+    except ImportError:
+        return filter_by_params(queryset, params)
+    return filter_suggestions(queryset, params)[0]
+
+
+@login_required
+def export(request):
+    """Staff: the triage board's filtered list as .xlsx."""
+    communities = communities_in_scope(request.user, Perm.VIEW_METRICS)
+    code = request.GET.get("community")
+    community = communities.filter(code=code).first() if code else communities.first()
+    if community is None:
+        raise PermissionDenied(_("You may not export suggestions."))
+    listed = _filtered(_scoped(request.user, community), request.GET)
+    return _xlsx(
+        export_xlsx(listed.order_by("submitted_at", "pk")), f"suggestions-{community.code}"
+    )
+
+
+@login_required
+def items_export(request, code, metric):
+    """Staff: the list behind one number as .xlsx."""
+    community = get_object_or_404(Community, code=code)
+    chosen = metrics.METRICS.get(metric)
+    if chosen is None:
+        raise Http404
+    scoped = _scoped(request.user, community)
+    listed = _items(community, request.GET).filter(chosen.filter, pk__in=scoped.values("pk"))
+    return _xlsx(export_xlsx(listed.order_by("submitted_at", "pk")), f"{community.code}-{metric}")
