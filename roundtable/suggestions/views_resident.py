@@ -35,9 +35,13 @@ def role_label(role):
 
 
 def _community_for(request, homes):
-    if homes:
-        return homes[0].unit.building.compound.community
+    """The community asked for (?community=code), else the one of the resident's first home."""
     code = request.GET.get("community") or request.POST.get("community")
+    theirs = {
+        h.unit.building.compound.community.code: h.unit.building.compound.community for h in homes
+    }
+    if code in theirs or (theirs and not code):
+        return theirs.get(code) or homes[0].unit.building.compound.community
     found = Community.objects.filter(code=code).first() if code else None
     if found is None and Community.objects.count() == 1:
         found = Community.objects.first()
@@ -54,6 +58,7 @@ def new(request):
         )
     )
     community = _community_for(request, homes)
+    homes = [h for h in homes if h.unit.building.compound.community_id == community.pk]
     form = SuggestionForm(
         request.POST or None, request.FILES or None, community=community, homes=homes
     )

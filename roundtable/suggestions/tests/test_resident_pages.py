@@ -307,3 +307,22 @@ def test_public_photo_of_public_item_is_served_to_anyone(client, photo_of):
         status=Status.DISPATCHED, dispatched_at=timezone.now()
     )
     assert client.get(url).status_code == 200
+
+
+def test_detail_query_count_is_pinned(
+    client_of, photo_of, resident, worker, django_assert_max_num_queries
+):
+    s, _photo = photo_of()
+    actions.answer(s, by=worker, text="已安排。")
+    client = client_of(resident)
+    with django_assert_max_num_queries(8):
+        response = client.get(s.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_someone_without_a_home_here_picks_a_building(client_of, outsider, building):
+    client = client_of(outsider)
+    form = client.get(NEW, {"community": "lf"}).content.decode()
+    assert 'name="place"' not in form and "1栋" in form
+    client.post(NEW, {"community": "lf", "text": "路灯不亮", "building": str(building.pk)})
+    assert Suggestion.objects.get().building == building
