@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from roundtable.people.models import Organisation
 from roundtable.people.permissions import Perm, communities_in_scope, may
-from roundtable.places.models import Community
+from roundtable.places.models import Community, Compound, Grid
 from roundtable.suggestions import metrics
 from roundtable.suggestions.export import export_xlsx, filter_by_params
-from roundtable.suggestions.models import Channel, Suggestion
+from roundtable.suggestions.models import Category, Channel, Suggestion
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ITEMS_PER_PAGE = 500
@@ -48,6 +49,20 @@ def _items(community, params):
     if by:
         query &= metrics.cell_filter(by, key)
     return Suggestion.objects.filter(query)
+
+
+def _cell_label(by, key):
+    """The name of a breakdown group, as the figures page shows it."""
+    dimension = metrics.DIMENSIONS[by]
+    if key == "":
+        return dimension.none_label
+    if by == "month":
+        return key
+    if by == "channel":
+        return Channel(key).label
+    model = {"compound": Compound, "grid": Grid, "owner": Organisation, "category": Category}[by]
+    found = model.objects.filter(pk=key).values_list("name", flat=True).first()
+    return found or key
 
 
 def _duration(value):
@@ -138,7 +153,7 @@ def items(request, code, metric):
         "metric": chosen,
         "page": page,
         "dimension": metrics.DIMENSIONS.get(by),
-        "key": key,
+        "cell": _cell_label(by, key) if by else "",
         "since": since,
         "until": until,
         "query": request.GET.urlencode(),

@@ -65,6 +65,12 @@ def test_the_period_filter_limits_the_figures_and_the_lists(client, world):
     assert "/c/lf/figures/collected/?from=2026-02" in page.content.decode()
 
 
+def test_a_list_names_the_breakdown_cell_it_is_limited_to(client, world, compound):
+    url = reverse("dashboards:items", args=["lf", "collected"])
+    page = client.get(url, {"by": "compound", "key": compound.pk}).content.decode()
+    assert "Compound: J5" in page
+
+
 def test_an_unknown_metric_is_not_found(client, world):
     assert client.get(reverse("dashboards:items", args=["lf", "nonsense"])).status_code == 404
 
