@@ -20,10 +20,12 @@ from roundtable.places.models import (
     Street,
     Unit,
 )
+from roundtable.suggestions.categories import seed_categories
 
 from . import layout
 from .cast import ADMIN, CAST
 from .roster import generate
+from .suggestions import build_suggestions
 
 
 @dataclass
@@ -48,6 +50,8 @@ def build(*, progress=None):
     ensure_stations(community)
     organisations = ensure_organisations(community)
     ensure_staff(community, grids, organisations)
+    seed_categories(community)
+    build_suggestions(community)
     return Result(community, report)
 
 
