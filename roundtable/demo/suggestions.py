@@ -296,11 +296,7 @@ class _Demo:
         elif fate == "merged":
             then(0.5, 20, lambda p: actions.merge(p.obj, by=triage, into=p.target.obj))
         elif fate in ("closed_answered", "follow_up_answered"):
-            then(
-                0.2,
-                6,
-                _do(actions.answer, by=triage, text=rng.choice(texts.ANSWERS[plan.category])),
-            )
+            then(0.2, 6, _do(actions.answer, by=triage, text=_matching(texts.ANSWERS, plan)))
             if fate == "closed_answered":
                 then(10, 72, self._rate(plan))
         elif fate == "dispatched":
@@ -354,7 +350,7 @@ class _Demo:
             if fate == "deliberation":
                 return
             then(24 * 12, 24 * 20, _do(actions.resume, by=triage, note=texts.RESUME_NOTES[0]))
-        result = rng.choice(texts.RESULTS[plan.category])
+        result = _matching(texts.RESULTS, plan)
         then(24, 24 * 9, _do(actions.respond, by=handler, result=result))
         if fate == "responded":
             return
@@ -463,6 +459,12 @@ class _Demo:
 def _do(action, **kwargs):
     """A step that calls `action` on the plan's suggestion."""
     return lambda plan: action(plan.obj, **kwargs)
+
+
+def _matching(replies, plan):
+    """The reply to the plan's text: the one at the text's place in TEXTS, or the only one."""
+    options = replies[plan.category]
+    return options[texts.TEXTS[plan.category].index(plan.template) % len(options)]
 
 
 def _where(residency):
