@@ -18,7 +18,7 @@ from roundtable.people.permissions import Perm, communities_in_scope, may
 from roundtable.places.models import Community, Compound, Grid
 from roundtable.suggestions import metrics
 from roundtable.suggestions.export import export_xlsx, filter_by_params
-from roundtable.suggestions.models import Category, Channel, Suggestion
+from roundtable.suggestions.models import Category, Channel, Status, Suggestion
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ITEMS_PER_PAGE = 500
@@ -154,6 +154,8 @@ def items(request, code, metric):
         "page": page,
         "dimension": metrics.DIMENSIONS.get(by),
         "cell": _cell_label(by, key) if by else "",
+        # Only triaged, valid items have a public page.
+        "public_statuses": set(Status) - {Status.SUBMITTED, Status.INVALID, Status.MERGED},
         "since": since,
         "until": until,
         "query": request.GET.urlencode(),

@@ -71,6 +71,12 @@ def test_a_list_names_the_breakdown_cell_it_is_limited_to(client, world, compoun
     assert "Compound: J5" in page
 
 
+def test_a_listed_item_links_to_its_public_page_only_once_triaged_and_valid(client, world):
+    page = client.get(reverse("dashboards:items", args=["lf", "collected"])).content.decode()
+    links = page.count("/c/lf/suggestions/")
+    assert links == Suggestion.objects.filter(community=world).public().count()
+
+
 def test_an_unknown_metric_is_not_found(client, world):
     assert client.get(reverse("dashboards:items", args=["lf", "nonsense"])).status_code == 404
 
