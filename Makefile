@@ -22,8 +22,11 @@ run: setup
 	$(PY) manage.py loaddemo
 	$(PY) manage.py collectstatic --noinput -v0
 	@$(PY) manage.py demo_logins
-	@echo "Roundtable: http://127.0.0.1:8000  (Ctrl-C stops it)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "Roundtable: http://127.0.0.1:8000  (Ctrl-C stops it, the task worker and the ticks too)"
+	@$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	  (while sleep 60; do $(PY) manage.py tick >/dev/null || true; done) & ticker=$$!; \
+	  trap 'kill $$worker $$ticker 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:8000
 
 test: setup chromium
 	$(PY) -m ruff check .
@@ -92,7 +95,8 @@ bench: setup
 	$(PY) bench/run.py
 
 worker: setup
-	@echo "No background task queue yet; the suggestions feature adds the db_worker."
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py db_worker
 
 lint: setup
 	$(PY) -m ruff check .

@@ -66,6 +66,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "roundtable.common",
     "roundtable.audit",
     "roundtable.places",
@@ -178,6 +180,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+
+# Background tasks (deadline sweeps, digests) wait in the database for `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # SMS: console by default; "roundtable.notifications.sms.FileBackend" writes to SMS_FILE_PATH.
 SMS_BACKEND = env("SMS_BACKEND", "roundtable.notifications.sms.ConsoleBackend")
