@@ -29,6 +29,7 @@ PAGES = {
     "calendar": ("/work/calendar/", "community_worker", 200),
     "triage": ("/work/suggestions/", "community_worker", 200),
     "queue": ("/work/queue/", "community_worker", 200),
+    "hotline": ("/work/suggestions/hotline/", "community_worker", 200),
     "slip": ("/work/slips/new/", "community_worker", 200),
     "grid-queue": ("/work/grid/", "community_worker", 200),
     "password": ("/me/password/", "resident", 200),
