@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from roundtable.common.templatetags.rt import cn_datetime
 from roundtable.notifications.actions import notify
@@ -13,25 +13,33 @@ from .models import Step
 # step kind → (message for the submitter, whether it also goes by SMS)
 FOR_SUBMITTER = {
     "submitted": (
-        N_("Your suggestion %(ref)s was received. We will tell you who handles it and by when."),
+        gettext_noop(
+            "Your suggestion %(ref)s was received. We will tell you who handles it and by when."
+        ),
         True,
     ),
-    "dispatch": (N_("%(ref)s was accepted: %(owner)s will answer by %(due)s."), True),
-    "reject": (N_("%(ref)s was not accepted: %(note)s"), True),
-    "merge": (N_("%(ref)s is the same matter as %(note)s; follow that one from now on."), True),
-    "answer": (N_("%(ref)s was answered: %(note)s Please say whether you are satisfied."), True),
+    "dispatch": (gettext_noop("%(ref)s was accepted: %(owner)s will answer by %(due)s."), True),
+    "reject": (gettext_noop("%(ref)s was not accepted: %(note)s"), True),
+    "merge": (
+        gettext_noop("%(ref)s is the same matter as %(note)s; follow that one from now on."),
+        True,
+    ),
+    "answer": (
+        gettext_noop("%(ref)s was answered: %(note)s Please say whether you are satisfied."),
+        True,
+    ),
     "approve_response": (
-        N_("%(ref)s has been handled: %(result)s Please say whether you are satisfied."),
+        gettext_noop("%(ref)s has been handled: %(result)s Please say whether you are satisfied."),
         True,
     ),
-    "decide_termination": (N_("The handling of %(ref)s has ended: %(note)s"), False),
+    "decide_termination": (gettext_noop("The handling of %(ref)s has ended: %(note)s"), False),
 }
 FOR_OWNER = {
-    "dispatch": N_("New suggestion %(ref)s for you: please accept it by %(accept_by)s."),
-    "send_back": N_("%(ref)s was sent back: %(note)s"),
-    "rate": N_("%(ref)s was rated %(rating)s. %(note)s"),
-    "flag_overdue": N_("%(ref)s is overdue and now supervised (督办)."),
-    "decide_extension": N_("Extension for %(ref)s: %(note)s"),
+    "dispatch": gettext_noop("New suggestion %(ref)s for you: please accept it by %(accept_by)s."),
+    "send_back": gettext_noop("%(ref)s was sent back: %(note)s"),
+    "rate": gettext_noop("%(ref)s was rated %(rating)s. %(note)s"),
+    "flag_overdue": gettext_noop("%(ref)s is overdue and now supervised (督办)."),
+    "decide_extension": gettext_noop("Extension for %(ref)s: %(note)s"),
 }
 
 

@@ -30,7 +30,7 @@ def listed(client, metric, **query):
 
 
 def test_anyone_sees_the_figures_without_logging_in(client, world):
-    response = client.get(reverse("dashboards:figures", args=["lf"]))
+    response = client.get(reverse("dashboards:figures", args=["lf"]), HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     page = response.content.decode()
     assert "10 / 18 = 56%" not in page  # numbers are links, not bare text
@@ -67,8 +67,8 @@ def test_the_period_filter_limits_the_figures_and_the_lists(client, world):
 
 def test_a_list_names_the_breakdown_cell_it_is_limited_to(client, world, compound):
     url = reverse("dashboards:items", args=["lf", "collected"])
-    page = client.get(url, {"by": "compound", "key": compound.pk}).content.decode()
-    assert "Compound: J5" in page
+    page = client.get(url, {"by": "compound", "key": compound.pk}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "Compound: J5" in page.content.decode()
 
 
 def test_a_listed_item_links_to_its_public_page_only_once_triaged_and_valid(client, world):
