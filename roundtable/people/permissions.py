@@ -2,7 +2,7 @@
 
 A role assignment's scope is one place (street, community, compound, building or grid); it
 covers that place and everything inside it. `may(user, permission, place)` is the one question;
-the `can_*` helpers and `*_in_scope` querysets are built on it.
+`may_anywhere`, `acting_role` and the `*_in_scope` querysets are built on it.
 """
 
 from django.core.exceptions import PermissionDenied

@@ -68,7 +68,7 @@ def _tell_submitter(step):
     suggestion = step.suggestion
     if step.kind not in FOR_SUBMITTER or suggestion.submitter is None:
         return
-    if step.kind == "rate" or step.actor_id == suggestion.submitter_id and step.kind != "submitted":
+    if step.actor_id == suggestion.submitter_id and step.kind != "submitted":
         return
     template, by_sms = FOR_SUBMITTER[step.kind]
     notify(
