@@ -10,6 +10,16 @@ size, as WCAG 2.5.5 allows. Every problem on a page is reported at once.
 import pytest
 from playwright.sync_api import expect
 
+from roundtable.suggestions import actions
+from roundtable.suggestions.intake import submit_suggestion
+from roundtable.suggestions.models import Channel
+from roundtable.suggestions.tests import conftest as suggestion_personas
+
+committee = suggestion_personas.committee
+handler = suggestion_personas.handler
+property_company = suggestion_personas.property_company
+worker = suggestion_personas.worker
+
 pytestmark = pytest.mark.e2e
 
 # page name → (path, who is logged in: a key of the `site` fixture or None, HTTP status).
@@ -32,6 +42,10 @@ PAGES = {
     "hotline": ("/work/suggestions/hotline/", "community_worker", 200),
     "slip": ("/work/slips/new/", "community_worker", 200),
     "grid-queue": ("/work/grid/", "community_worker", 200),
+    "triage-item": ("/work/suggestions/{new.reference}/triage/", "worker", 200),
+    "handle": ("/work/queue/{taken.reference}/", "handler", 200),
+    "suggestion": ("/suggestions/{taken.reference}/", "resident", 200),
+    "public-suggestion": ("/c/lf/suggestions/{taken.reference}/", None, 200),
     "password": ("/me/password/", "resident", 200),
     "no-workspace": ("/work/", "resident", 403),
     "suggestion-new": ("/suggestions/new/", "resident", 200),
@@ -91,12 +105,39 @@ TEXT_JS = """
 """
 
 
+def _submit(community, home, resident, text):
+    return submit_suggestion(
+        community=community,
+        text=text,
+        channel=Channel.ONLINE,
+        by=resident,
+        submitter=resident,
+        home=home,
+    )
+
+
 @pytest.fixture
-def site(community, compound, building, home, grid, resident, community_worker):
-    """Enough of a world for every page: 澜菲溪岸社区, 孙阿姨 at home in it, a community worker."""
+def site(
+    community, compound, building, home, grid, resident, community_worker, worker, handler,
+    property_company,
+):  # fmt: skip
+    """Enough of a world for every page: 澜菲溪岸社区, 孙阿姨 at home in it, a community worker,
+    the property company's 谢经理, one suggestion just in and one the property company took on."""
     group = community.groups.get(name="银龄")
     group.members.add(resident)
-    return {"resident": resident, "community_worker": community_worker, "group": group}
+    new = _submit(community, home, resident, "3栋楼道里堆满了纸箱，请物业清理。")
+    taken = _submit(community, home, resident, "小区游乐场的地胶破损了，孩子容易摔倒，希望更换。")
+    actions.dispatch(taken, by=worker, owner=property_company)
+    actions.accept(taken, by=handler)
+    return {
+        "resident": resident,
+        "community_worker": community_worker,
+        "worker": worker,
+        "handler": handler,
+        "group": group,
+        "new": new,
+        "taken": taken,
+    }
 
 
 def sideways_scroll(page):
