@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from unittest import mock
 
+from django.db.models import F, Max
 from django.utils import timezone
 
+from roundtable.notifications.models import Notification
 from roundtable.people.models import Organisation, OrganisationKind, Residency, User
 from roundtable.places.models import Grid, Station
 from roundtable.suggestions import actions
@@ -31,6 +33,8 @@ DAYS = 300  # the suggestions span the last ten months
 COLLECTED, VALID, RESPONDED = 217, 164, 142
 GRID_COUNTS = {"第一网格": 52, "第二网格": 50, "第三网格": 71, "第四网格": 44}
 SMALL_RESOLVED = 34
+READ_BEFORE_END = timedelta(days=3)  # the last days' messages stay unread, as in a real inbox
+READ_AFTER = timedelta(hours=3)
 # The case's 民生小微议题 (楼道杂物清理, 宠物扰民, 电动车随意停放 …): these categories count.
 SMALL_LIVELIHOOD = ("01.01", "02.02", "04.01", "04.02")
 
@@ -115,11 +119,24 @@ def build_suggestions(community):
     )
     if timeline[-1][0] >= timezone.now():
         raise ValueError("a demo step would lie in the future")
+    first_message = (Notification.objects.aggregate(Max("pk"))["pk__max"] or 0) + 1
     with demo_clock(timeline[0][0]) as clock, messages_without_sms():
         for when, _n, plan, step in timeline:
             clock.set(when)
             step(plan)
+    read_old_messages(first_message, until=timeline[-1][0] - READ_BEFORE_END)
     return len(plans)
+
+
+def read_old_messages(first_pk, *, until):
+    """Mark the history's messages read a few hours after they came, except the last days'.
+
+    Real staff read their messages as they go; without this the demo inbox of each community worker
+    would hold every message of months of simulated work, unread.
+    """
+    Notification.objects.filter(pk__gte=first_pk, created_at__lt=until, read_at=None).update(
+        read_at=F("created_at") + READ_AFTER
+    )
 
 
 @contextmanager

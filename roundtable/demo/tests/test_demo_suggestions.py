@@ -15,6 +15,7 @@ from roundtable.audit.log import verify_chain
 from roundtable.audit.models import Event
 from roundtable.demo.clock import demo_clock
 from roundtable.demo.suggestions import SEED, SMALL_LIVELIHOOD, _Demo
+from roundtable.notifications.models import Notification
 from roundtable.people.models import OrganisationKind, Role, RoleAssignment
 from roundtable.places.models import Community
 from roundtable.suggestions.models import TRANSITIONS, Channel, Rating, Status, Step, Suggestion
@@ -187,6 +188,17 @@ def test_steps_and_audit_events_carry_the_time_they_happened(suggestions):
     events = Event.objects.filter(object_type="suggestions.suggestion", object_id=str(first.pk))
     steps = list(first.steps.order_by("created_at"))
     assert [e.created_at for e in events.order_by("id")] == [s.created_at for s in steps]
+
+
+def test_staff_have_read_the_history_but_the_last_days_messages(lf, suggestions):
+    messages = Notification.objects.filter(user__role_assignments__community=lf).distinct()
+    last = suggestions.order_by("-submitted_at").values_list("submitted_at", flat=True).first()
+    unread = messages.unread()
+    assert messages.count() > 300
+    assert 0 < unread.count() < 100
+    assert not unread.filter(created_at__lt=last - timedelta(days=30)).exists()
+    read = messages.exclude(read_at=None).first()
+    assert read.read_at > read.created_at
 
 
 def test_the_audit_chain_verifies(lf):
