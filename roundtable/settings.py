@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "roundtable.people",
     "roundtable.notifications",
     "roundtable.suggestions",
+    "roundtable.votes",
     "roundtable.dashboards",
     "roundtable.demo",
 ]

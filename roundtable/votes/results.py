@@ -1,0 +1,275 @@
+"""Counting a poll, and what it publishes so that anyone can count it again.
+
+The anonymised ballot file is CSV: a few "# key: value" lines describing the poll (method,
+options, rule, electorate totals), a header, then one row per ballot, sorted by receipt hash so
+the order says nothing about when or by whom it was cast:
+    receipt_hash, channel, group, weight, choice
+`weight` is the voter's exclusive area in m² in an owners' poll (each row is one owner), else 1;
+`choice` is the stored choice as JSON; a show of hands gives one row per hand with no receipt.
+`group` is the voter's constituency group, or for home-based electorates the compound, never
+anything finer. `python manage.py recount FILE` reads the file back through `recount`, the same
+function that computes the stored result, so a recount matches the published result exactly.
+"""
+
+import csv
+import hashlib
+import io
+import json
+from decimal import Decimal
+from fractions import Fraction
+
+from django.db.models import Count, Sum
+
+from .models import Method, Rule, parse_fraction
+from .rules import counting, decision, irv, schulze
+from .rules.weights import Row, Totals
+
+HEADER = ["receipt_hash", "channel", "group", "weight", "choice"]
+DECIDABLE = {Method.YES_NO, Method.SINGLE, Method.MULTIPLE, Method.APPROVAL}
+
+
+# What the poll publishes
+
+
+def metadata(poll):
+    """What a recount needs besides the ballots."""
+    return {
+        "poll": str(poll.pk),
+        "method": poll.method,
+        "max_choices": str(poll.max_choices or ""),
+        "options": ",".join(str(pk) for pk in poll.options.values_list("pk", flat=True)),
+        "rule": poll.rule,
+        "policy": poll.non_voter_policy,
+        "quorum": poll.quorum,
+        "threshold": poll.threshold,
+        "weighted": "yes" if poll.weighted else "no",
+        "electorate_heads": str(poll.electorate_heads or 0),
+        "electorate_area": str(poll.electorate_area or Decimal("0.00")),
+    }
+
+
+def ballot_rows(poll):
+    """The anonymised ballots as lists in HEADER order, sorted by receipt hash."""
+    rows = []
+    for ballot in poll.ballots.select_related("voter").order_by("receipt_hash"):
+        weight = ballot.voter.area if poll.weighted else 1
+        rows.append(
+            [ballot.receipt_hash, ballot.channel, ballot.voter.group_label, str(weight),
+             json.dumps(ballot.choice, ensure_ascii=False)]
+        )  # fmt: skip
+    for hands in poll.hands_counts.order_by("answer"):
+        answer = hands.answer if poll.method == Method.YES_NO else int(hands.answer)
+        rows += [["", "hands", "", "1", json.dumps(answer)]] * hands.count
+    return rows
+
+
+def receipt_hashes(poll):
+    """The published list: every counted ballot's receipt hash, sorted."""
+    return list(
+        poll.ballots.exclude(receipt_hash="")
+        .order_by("receipt_hash")
+        .values_list("receipt_hash", flat=True)
+    )
+
+
+def ballot_csv(poll):
+    """The anonymised ballot file as text."""
+    out = io.StringIO()
+    for key, value in metadata(poll).items():
+        out.write(f"# {key}: {value}\n")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    writer.writerows(ballot_rows(poll))
+    return out.getvalue()
+
+
+def digests(poll):
+    """SHA-256 of the published files, written to the audit log when the poll closes."""
+    hashes = "\n".join(receipt_hashes(poll))
+    return {
+        "ballots": poll.ballots.count(),
+        "receipts_sha256": hashlib.sha256(hashes.encode()).hexdigest(),
+        "ballot_file_sha256": hashlib.sha256(ballot_csv(poll).encode()).hexdigest(),
+    }
+
+
+# Counting
+
+
+def final(poll):
+    """The poll's result as stored when it closes (JSON), counted from the database."""
+    return recount(metadata(poll), _aggregated_rows(poll))
+
+
+def turnout(poll):
+    """Heads and area that have voted so far, beside the electorate's."""
+    ballots = poll.ballots.aggregate(heads=Sum("voter__heads"), area=Sum("voter__area"))
+    hands = poll.hands_counts.aggregate(n=Sum("count"))["n"] or 0
+    return {
+        "heads": (ballots["heads"] or 0) + hands,
+        "area": ballots["area"] or Decimal("0.00"),
+        "electorate_heads": poll.electorate_heads or 0,
+        "electorate_area": poll.electorate_area or Decimal("0.00"),
+    }
+
+
+def _aggregated_rows(poll):
+    """Ballots summed by choice, group and channel in the database: a few rows, not one each."""
+    grouped = (
+        poll.ballots.values("choice", "voter__group_label", "channel")
+        .annotate(n=Count("pk"), area=Sum("voter__area"), heads=Sum("voter__heads"))
+        .order_by()
+    )
+    rows = [
+        Row(g["choice"], g["n"], g["area"] if poll.weighted else 0, g["heads"],
+            g["voter__group_label"], g["channel"])
+        for g in grouped
+    ]  # fmt: skip
+    for hands in poll.hands_counts.all():
+        if hands.count:
+            answer = hands.answer if poll.method == Method.YES_NO else int(hands.answer)
+            rows.append(Row(answer, hands.count, 0, hands.count, "", "hands"))
+    return rows
+
+
+def read_ballot_csv(text):
+    """(metadata, rows) from an anonymised ballot file's text."""
+    meta, lines = {}, []
+    for line in text.splitlines():
+        if line.startswith("#"):
+            key, _sep, value = line[1:].partition(":")
+            meta[key.strip()] = value.strip()
+        elif line.strip():
+            lines.append(line)
+    reader = csv.DictReader(lines)
+    if reader.fieldnames != HEADER:
+        raise ValueError(f"the header should be {','.join(HEADER)}")
+    weighted = meta.get("weighted") == "yes"
+    rows = [
+        Row(json.loads(r["choice"]), 1, r["weight"] if weighted else 0, 1, r["group"], r["channel"])
+        for r in reader
+    ]
+    return meta, rows
+
+
+def recount(meta, rows):
+    """Count `rows` as the poll described by `meta` says; the result as JSON-ready data."""
+    method = Method(meta["method"])
+    options = [int(pk) for pk in meta["options"].split(",") if pk]
+    max_choices = int(meta["max_choices"]) if meta.get("max_choices") else None
+    tally = counting.count(method, options, rows, max_choices=max_choices)
+    electorate = Totals(Decimal(meta["electorate_area"]), int(meta["electorate_heads"]))
+    result = {
+        "method": method.value,
+        "electorate": _totals(electorate),
+        **_tally(tally),
+        "groups": {str(k): _tally(t) for k, t in sorted(tally.groups.items(), key=_key)},
+        "channels": {str(k): _tally(t) for k, t in sorted(tally.channels.items(), key=_key)},
+        "decisions": _decisions(meta, method, tally, electorate),
+    }
+    if method == Method.RANKED:
+        result |= _ranked(options, rows)
+    return result
+
+
+def _key(item):
+    return str(item[0])
+
+
+def _tally(tally):
+    data = {
+        "cast": _weight(tally.cast),
+        "options": {str(k): _weight(w) for k, w in tally.options.items()},
+    }
+    if tally.scores is not None:
+        data["scores"] = {
+            str(k): {"total": s.total, "votes": s.votes, "mean": _fraction(s.mean)}
+            for k, s in tally.scores.items()
+        }
+    return data
+
+
+def _decisions(meta, method, tally, electorate):
+    """One decision per answer that can pass: "yes" in a yes/no poll, else each option."""
+    rule = meta.get("rule") or Rule.NONE
+    if rule == Rule.NONE or method not in DECIDABLE:
+        return {}
+    custom = {}
+    if rule == Rule.CUSTOM:
+        custom = {
+            "quorum": parse_fraction(meta["quorum"]) if meta.get("quorum") else None,
+            "threshold": parse_fraction(meta["threshold"]),
+        }
+    keys = ["yes"] if method == Method.YES_NO else list(tally.options)
+    return {
+        str(key): _decision(
+            decision.decide_tally(rule, electorate, tally, key, policy=meta["policy"], **custom)
+        )
+        for key in keys
+    }
+
+
+def _decision(made):
+    return {
+        "passed": made.passed,
+        "rule": made.rule.value,
+        "policy": made.policy.value,
+        "conditions": [_condition(c) for c in made.conditions],
+        "raw_conditions": [_condition(c) for c in made.raw_conditions],
+        "raw": {name: _totals(getattr(made.raw, name)) for name in _COUNTS},
+        "adjusted": {name: _totals(getattr(made.adjusted, name)) for name in _COUNTS},
+    }
+
+
+_COUNTS = ("electorate", "participated", "agreed", "against")
+
+
+def _condition(c):
+    return {
+        "code": c.code,
+        "numerator": _fraction(c.numerator),
+        "denominator": _fraction(c.denominator),
+        "required": _fraction(c.required),
+        "operator": c.operator,
+        "holds": c.holds,
+        "share": _fraction(c.share),
+    }
+
+
+def _ranked(options, rows):
+    runoff = irv.instant_runoff(options, rows)
+    ranking = schulze.schulze_ranking(options, rows)
+    return {
+        "runoff": {
+            "winner": runoff.winner,
+            "rounds": [
+                {
+                    "counts": {str(k): _fraction(v) for k, v in r.counts.items()},
+                    "exhausted": _fraction(r.exhausted),
+                    "eliminated": r.eliminated,
+                    "reason": r.reason,
+                }
+                for r in runoff.rounds
+            ],
+        },
+        "schulze": [list(tier) for tier in ranking.ranking],
+    }
+
+
+def _weight(w):
+    return {"votes": w.votes, "heads": w.heads, "area": _fraction(w.area)}
+
+
+def _totals(t):
+    return {"heads": t.heads, "area": _fraction(t.area)}
+
+
+def _fraction(value):
+    """Exact numbers as text: "12.5" where a decimal is exact, else "1/3"; None stays None."""
+    if value is None:
+        return None
+    value = Fraction(value)
+    if value.denominator == 1:
+        return str(value.numerator)
+    decimal = Decimal(value.numerator) / Decimal(value.denominator)
+    return str(decimal) if Fraction(decimal) == value else f"{value.numerator}/{value.denominator}"
