@@ -23,6 +23,8 @@ from roundtable.suggestions.models import Category, Channel, Status, Suggestion
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ITEMS_PER_PAGE = 500
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The breakdown tables of the figures page, in this order.
+BREAKDOWNS = ("compound", "grid", "category", "channel", "owner", "month")
 
 
 def _period(params):
@@ -102,29 +104,23 @@ class Linker:
         return [*parts, (f" = {shown}", None, False)]
 
 
+def _cells(linker, dimension, row):
+    return [(m.label, linker.parts(m, v, (dimension, row.key))) for m, v in row.figures.shown()]
+
+
 def figures(request, code):
     """Public: the headline metrics with their definitions, and breakdown tables."""
     community = get_object_or_404(Community, code=code)
-    items = _items(community, {k: request.GET.get(k, "") for k in ("from", "to")})
-    linker = Linker(community, request.GET)
-    headline = [(m, linker.parts(m, v)) for m, v in metrics.figures(items).shown()]
-    breakdowns = [
-        (
-            metrics.DIMENSIONS[name],
-            [
-                (
-                    row,
-                    [
-                        (m.label, linker.parts(m, v, (name, row.key)))
-                        for m, v in row.figures.shown()
-                    ],
-                )
-                for row in metrics.breakdown(items, name)
-            ],
-        )
-        for name in ("compound", "grid", "category", "channel", "owner", "month")
-    ]
     since, until = _period(request.GET)
+    linker = Linker(community, request.GET)
+    headline = [
+        (m, linker.parts(m, v)) for m, v in metrics.figures(community, since, until).shown()
+    ]
+    tables = metrics.breakdowns(community, since, until, names=BREAKDOWNS)
+    breakdowns = [
+        (metrics.DIMENSIONS[name], [(row, _cells(linker, name, row)) for row in tables[name]])
+        for name in BREAKDOWNS
+    ]
     context = {
         "community": community,
         "headline": headline,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from roundtable.audit.log import record
 
-from . import deadlines, messages
+from . import deadlines, messages, tallies
 from .models import SYSTEM, TRANSITIONS, Rating, Status, Step, StepKind, Suggestion
 from .permissions import may_move, role_for
 
@@ -52,7 +52,8 @@ def _transition(suggestion, action, *, by, note="", target=None, check=None, **f
     before = current.status
     for name, value in {**fields, "status": target or move.target or before}.items():
         setattr(current, name, value)
-    current.save()
+    with tallies.counting_change(current):
+        current.save()
     role = role_for(by, current, move.permission)
     step = Step.objects.create(
         suggestion=current,

@@ -11,7 +11,7 @@ from roundtable.audit.log import record
 from roundtable.common.photos import save_photo
 from roundtable.people.permissions import Perm, acting_role, may
 
-from . import messages
+from . import messages, tallies
 from .models import Category, Channel, Photo, PhotoKind, ReferenceCounter, Step, Suggestion
 from .similarity import suggest_category
 
@@ -129,6 +129,7 @@ def submit_suggestion(
         submitted_at=when,
         **places,
     )
+    tallies.count_new(suggestion)
     step = Step.objects.create(
         suggestion=suggestion,
         kind="submitted",

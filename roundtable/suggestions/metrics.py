@@ -1,11 +1,13 @@
 """The metrics of DOMAIN.md §3, each defined once: its words, arithmetic and the items behind it.
 
 Every number is a count of items selected by a Q (`COUNTS`); a rate is a ratio of such counts
-and a mean is taken over such items, so every number on a page links to the list behind it and
-that list's length is the number. `figures(queryset)` computes all of them in one SQL query with
-conditional aggregation; `breakdown(queryset, dimension)` does the same grouped, in one query.
-Rates are kept as fractions and rounded to a whole percent half-up; they are always shown with
-their numerator and denominator ("142 / 164 = 87%").
+and a mean is a summed duration over such items divided by their count, so every number on a page
+links to the list behind it and that list's length is the number. `columns()` turns the
+definitions into SQL aggregates, the one place they become arithmetic: `recount(queryset)` runs
+them over any set of items, and tallies.py runs them to keep the summary table (MonthlyTally) that
+`figures(community)` and `breakdowns(community)` read, so the figures page costs a few small
+queries however many suggestions there are. Rates are kept as fractions and rounded to a whole
+percent half-up; they are always shown with their numerator and denominator ("142 / 164 = 87%").
 """
 
 import datetime
@@ -13,12 +15,15 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Value
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Channel, Rating, Status
+from roundtable.people.models import Organisation
+from roundtable.places.models import Compound, Grid
+
+from .models import Category, Channel, MonthlyTally, Rating, Status
 
 VALID = ~Q(status__in=[Status.INVALID, Status.MERGED])
 RESPONDED = VALID & Q(responded_at__isnull=False)
@@ -131,6 +136,11 @@ class Mean:
     @property
     def filter(self):
         return COUNT[self.over].filter
+
+    @property
+    def total(self):
+        """The column holding the summed duration, in microseconds."""
+        return f"{self.name}_total"
 
     def expression(self):
         return ExpressionWrapper(F(self.end) - F(self.start), output_field=DurationField())
@@ -248,10 +258,24 @@ class Rate:
         return [(w, str(n)) for w, _name, n in self.terms]
 
 
-def _mean_value(value):
-    if value is None or isinstance(value, datetime.timedelta):
-        return value
-    return datetime.timedelta(microseconds=value)  # a backend that averages to a number
+# The columns of the summary table, in the order `columns()` gives them.
+COLUMNS = (*(t.name for t in COUNTS), *(m.total for m in MEANS))
+
+
+def columns():
+    """The definitions as SQL aggregates: every count, and each mean's summed duration."""
+    counts = {t.name: Count("pk", filter=t.filter) for t in COUNTS}
+    totals = {m.total: Sum(m.expression(), filter=m.filter) for m in MEANS}
+    return {**counts, **totals}
+
+
+def microseconds(value):
+    """A summed duration as whole microseconds, however the backend returns it."""
+    if value is None:
+        return 0
+    if isinstance(value, datetime.timedelta):
+        return value // datetime.timedelta(microseconds=1)
+    return int(value)  # a backend that sums durations as numbers, or a sum of summary rows
 
 
 @dataclass
@@ -259,7 +283,14 @@ class Figures:
     """All counts, rates and means of one set of items (one row of a breakdown)."""
 
     counts: dict
-    means: dict = field(default_factory=dict)
+    totals: dict = field(default_factory=dict)  # mean name → summed duration in microseconds
+
+    @classmethod
+    def of(cls, row, suffix=""):
+        """From a row holding the values of `columns()` (names + `suffix`), summed or not."""
+        counts = {t.name: row[t.name + suffix] or 0 for t in COUNTS}
+        totals = {m.name: microseconds(row[m.total + suffix]) for m in MEANS}
+        return cls(counts, totals)
 
     def value(self, name):
         metric = METRICS[name]
@@ -268,36 +299,30 @@ class Figures:
         if isinstance(metric, Ratio):
             terms = tuple((w, c, self.counts[c]) for w, c in metric.numerator)
             return Rate(metric, terms, self.counts[metric.denominator])
-        return self.means[name]
+        return self._mean(metric)
+
+    def _mean(self, mean):
+        over = self.counts[mean.over]
+        if not over:
+            return None
+        return datetime.timedelta(microseconds=round(Fraction(self.totals[mean.name], over)))
 
     def shown(self, names=HEADLINE):
         return [(METRICS[n], self.value(n)) for n in names]
 
 
-def _aggregates():
-    counts = {t.name: Count("pk", filter=t.filter) for t in COUNTS}
-    means = {m.name: Avg(m.expression(), filter=m.filter) for m in MEANS}
-    return {**counts, **means}
-
-
-def _figures(row):
-    counts = {t.name: row[t.name] for t in COUNTS}
-    means = {m.name: _mean_value(row[m.name]) for m in MEANS}
-    return Figures(counts, means)
-
-
-def figures(queryset):
-    """Every metric of `queryset`, in one query."""
-    return _figures(queryset.order_by().aggregate(**_aggregates()))
+def recount(queryset):
+    """Every metric of any set of items, counted from the items themselves in one query."""
+    return Figures.of(queryset.order_by().aggregate(**columns()))
 
 
 @dataclass(frozen=True)
 class Dimension:
     name: str
     label: str
-    key: object  # an expression grouped by
-    title: object  # an expression naming the group
-    none_label: str
+    key: object  # the expression an item's group is keyed by
+    none_label: str = ""
+    model: object = None  # the model a key is the id of, whose `name` names the group
 
     def cell_filter(self, key):
         """The Q selecting the items of one group, for a key as it appears in a URL or a row."""
@@ -312,34 +337,49 @@ class Dimension:
             return Q(channel=key)
         return Q(**{f"{self.name}__isnull": True}) if key is None else Q(**{f"{self.name}_id": key})
 
+    def rows(self, found):
+        """Breakdown rows from summed summary rows of this dimension, named and in order."""
+        labels = self._labels([r["key"] for r in found])
+        rows = [Row(self._key(r["key"]), labels[r["key"]], Figures.of(r, SUM)) for r in found]
+        if self.model is None:
+            return sorted(rows, key=lambda r: r.key)
+        return sorted(rows, key=lambda r: (r.key == "", str(r.label)))
+
+    def _key(self, stored):
+        if self.model is None or stored == "":
+            return stored
+        return int(stored)
+
+    def _labels(self, keys):
+        if self.model is None:
+            return {k: Channel(k).label if k in Channel.values else k for k in keys}
+        ids = [int(k) for k in keys if k]
+        names = dict(self.model.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+        return {k: names.get(int(k), k) if k else self.none_label for k in keys}
+
 
 DIMENSIONS = {
     d.name: d
     for d in (
-        Dimension(
-            "month",
-            _("Month of submission"),
-            TruncMonth("submitted_at"),
-            Value(""),
-            "",
-        ),
-        Dimension(
-            "compound", _("Compound"), F("compound_id"), F("compound__name"), _("No compound")
-        ),
-        Dimension("grid", _("Grid"), F("grid_id"), F("grid__name"), _("No grid")),
+        Dimension("month", _("Month of submission"), TruncMonth("submitted_at")),
+        Dimension("compound", _("Compound"), F("compound_id"), _("No compound"), Compound),
+        Dimension("grid", _("Grid"), F("grid_id"), _("No grid"), Grid),
         Dimension(
             "category",
             _("Category"),
             Coalesce("category__parent_id", "category_id"),
-            Coalesce("category__parent__name", "category__name"),
             _("Not categorised"),
+            Category,
         ),
-        Dimension("channel", _("Channel"), F("channel"), Value(""), ""),
+        Dimension("channel", _("Channel"), F("channel")),
         Dimension(
-            "owner", _("Owner organisation"), F("owner_id"), F("owner__name"), _("Not dispatched")
+            "owner", _("Owner organisation"), F("owner_id"), _("Not dispatched"), Organisation
         ),
     )
 }
+# The dimension of the summary rows that count the whole community, month by month.
+WHOLE = ""
+SUM = "__sum"  # the suffix Django gives Sum("x") as its default name
 
 
 @dataclass
@@ -349,28 +389,46 @@ class Row:
     figures: Figures
 
 
-def _row(dimension, row):
-    key = row["_key"]
-    if dimension.name == "month":
-        local = timezone.localtime(key) if timezone.is_aware(key) else key
-        key = label = f"{local:%Y-%m}"
-    elif dimension.name == "channel":
-        label = Channel(key).label if key in Channel.values else key
-    else:
-        label = row["_title"] or dimension.none_label
-        key = "" if key is None else key
-    return Row(key, label, _figures(row))
+def _summary(community, since="", until=""):
+    """The community's summary rows for the months from `since` to `until` ("YYYY-MM")."""
+    rows = MonthlyTally.objects.filter(community=community)
+    if since:
+        rows = rows.filter(month__gte=month_start(since).date())
+    if until:
+        rows = rows.filter(month__lte=month_start(until).date())
+    return rows
 
 
-def breakdown(queryset, dimension):
-    """Every metric of `queryset` per group of `dimension` (a name of DIMENSIONS), in one query."""
-    dim = DIMENSIONS[dimension]
-    grouped = queryset.order_by().annotate(_key=dim.key, _title=dim.title)
-    rows = grouped.values("_key", "_title").annotate(**_aggregates()).order_by("_key")
-    result = [_row(dim, r) for r in rows]
-    if dim.name not in ("month", "channel"):
-        result.sort(key=lambda r: (r.key == "", str(r.label)))
-    return result
+def figures(community, since="", until=""):
+    """Every metric of the community's items submitted in the period (one query of the summary)."""
+    whole = _summary(community, since, until).filter(dimension=WHOLE)
+    return Figures.of(whole.aggregate(*(Sum(c) for c in COLUMNS)), SUM)
+
+
+def breakdowns(community, since="", until="", names=tuple(DIMENSIONS)):
+    """Every metric per group of each dimension in `names`, from the summary.
+
+    Two queries (the months, then every other dimension's groups summed over the period) and one
+    per dimension whose groups are named by a model.
+    """
+    rows = _summary(community, since, until)
+    result = {}
+    if "month" in names:
+        months = rows.filter(dimension=WHOLE).order_by("month").values("month", *COLUMNS)
+        result["month"] = [
+            Row(f"{r['month']:%Y-%m}", f"{r['month']:%Y-%m}", Figures.of(r)) for r in months
+        ]
+    others = [n for n in names if n != "month"]
+    found = {n: [] for n in others}
+    grouped = rows.filter(dimension__in=others).values("dimension", "key").order_by()
+    for row in grouped.annotate(*(Sum(c) for c in COLUMNS)):
+        found[row["dimension"]].append(row)
+    return result | {n: DIMENSIONS[n].rows(found[n]) for n in others}
+
+
+def breakdown(community, dimension, since="", until=""):
+    """Every metric per group of one dimension (a name of DIMENSIONS), from the summary."""
+    return breakdowns(community, since, until, names=(dimension,))[dimension]
 
 
 def cell_filter(dimension, key):

@@ -417,3 +417,43 @@ class ReferenceCounter(models.Model):
 
     def __str__(self):
         return f"{self.community_id}-{self.year}: {self.last}"
+
+
+class MonthlyTally(models.Model):
+    """One month of a community's figures: the whole community, or one group of one dimension.
+
+    It holds every count of metrics.COUNTS and, for each of metrics.MEANS, the summed duration
+    (in microseconds) over the items of its count. tallies.py keeps it exact as suggestions
+    change; `manage.py rebuild_figures` recomputes it from the suggestions.
+    """
+
+    community = models.ForeignKey(Community, models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month of submission, local time.")
+    # "" for the whole community; otherwise a name of metrics.DIMENSIONS other than "month".
+    dimension = models.CharField(max_length=10, blank=True)
+    # The group within the dimension: an id or a channel code; "" for none (no compound …).
+    key = models.CharField(max_length=20, blank=True)
+    collected = models.IntegerField(default=0)
+    valid = models.IntegerField(default=0)
+    responded = models.IntegerField(default=0)
+    resolved = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    content = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    basically = models.IntegerField(default=0)
+    followed_up = models.IntegerField(default=0)
+    timed = models.IntegerField(default=0)
+    on_time = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    time_to_accept_total = models.BigIntegerField(default=0)
+    time_to_respond_total = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["community", "dimension", "month", "key"], name="one_tally_per_group"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.community_id} {self.month:%Y-%m} {self.dimension}={self.key}"

@@ -1,0 +1,263 @@
+"""The figures' summary stays equal to a recount from the suggestions, whatever happens to them.
+
+Random walks over the transition table drive the real intake and actions (refused steps
+included) and compare the summary with a from-scratch recount after every step;
+`rebuild_figures` repairs a summary and changes nothing when run again.
+"""
+
+import importlib
+import io
+import random
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+
+from roundtable.people.actions import grant_role
+from roundtable.people.models import Role
+from roundtable.people.permissions import Perm
+from roundtable.people.tests.factories import UserFactory
+from roundtable.places.tests.factories import CompoundFactory
+from roundtable.suggestions import actions, metrics, tallies
+from roundtable.suggestions.actions import InvalidTransition
+from roundtable.suggestions.intake import submit_suggestion
+from roundtable.suggestions.models import (
+    OPEN,
+    SYSTEM,
+    TRANSITIONS,
+    Channel,
+    MonthlyTally,
+    Rating,
+    Status,
+    Suggestion,
+)
+
+from .factories import CategoryFactory, SuggestionFactory
+
+START = datetime(2026, 1, 20, 1, 0, tzinfo=UTC)
+STEPS = 60
+WALKS = 12
+
+
+def summary(community):
+    """The summary rows as recount() gives them."""
+    rows = MonthlyTally.objects.filter(community=community)
+    return {
+        (r["month"], r["dimension"], r["key"]): tuple(r[c] for c in metrics.COLUMNS)
+        for r in rows.values("month", "dimension", "key", *metrics.COLUMNS)
+    }
+
+
+def recounted(community):
+    return tallies.recount(Suggestion.objects.filter(community=community))
+
+
+@pytest.fixture
+def walk(community, home, compound, resident, worker, property_company, committee):
+    """What a walk needs: places, categories, owners and who does what."""
+    handler = UserFactory(phone="13800000044", name="物业与居委会的承办人")
+    for organisation in (property_company, committee):
+        grant_role(handler, Role.PROPERTY_STAFF, community, by=None, organisation=organisation)
+    parent = CategoryFactory(community=community, code="05", name="房屋与设施")
+    flat = CategoryFactory(community=community, code="03", name="环境卫生")
+    return {
+        "community": community,
+        "places": [{"home": home}, {"compound": CompoundFactory(community=community)}, {}],
+        "categories": [
+            parent,
+            CategoryFactory(community=community, code="05.06", name="游乐健身设施", parent=parent),
+            flat,
+        ],
+        "owners": [property_company, committee],
+        "by": {Perm.TRIAGE: worker, Perm.HANDLE_DISPATCHED: handler, None: resident, SYSTEM: None},
+        "resident": resident,
+    }
+
+
+def submit(rng, w, when):
+    channel = rng.choice(list(Channel))
+    by = w["resident"] if channel == Channel.ONLINE else w["by"][Perm.TRIAGE]
+    return submit_suggestion(
+        community=w["community"],
+        text=rng.choice(["楼道里堆了纸箱", "路灯坏了", "电动车乱停"]),
+        channel=channel,
+        by=by,
+        submitter=w["resident"],
+        category=rng.choice([None, *w["categories"]]),
+        submitted_at=when - timedelta(days=rng.choice([0, 0, 0, 20, 45])),
+        **rng.choice(w["places"]),
+    )
+
+
+def call(rng, w, suggestion, action, now):
+    """Take the step `action` the way a page would, with arguments chosen at random."""
+    by = w["by"][TRANSITIONS[action].permission]
+    later = (suggestion.resolve_by or now) + timedelta(days=rng.randint(1, 9))
+    others = Suggestion.objects.filter(community=w["community"]).exclude(pk=suggestion.pk)
+    steps = {
+        "dispatch": lambda: actions.dispatch(
+            suggestion,
+            by=by,
+            owner=rng.choice(w["owners"]),
+            category=rng.choice([None, *w["categories"]]),
+            urgent=rng.random() < 0.2,
+        ),
+        "reject": lambda: actions.reject(suggestion, by=by, reason="不属于社区事务"),
+        "merge": lambda: actions.merge(suggestion, by=by, into=others.valid().order_by("?")[0]),
+        "answer": lambda: actions.answer(suggestion, by=by, text="已当场解释"),
+        "accept": lambda: actions.accept(suggestion, by=by),
+        "return": lambda: actions.return_suggestion(suggestion, by=by, reason="不是我们的事"),
+        "contact": lambda: actions.contact(suggestion, by=by),
+        "request_extension": lambda: actions.request_extension(
+            suggestion, by=by, until=later, reason="等配件"
+        ),
+        "decide_extension": lambda: actions.decide_extension(
+            suggestion, by=by, approve=rng.random() < 0.5
+        ),
+        "elevate": lambda: actions.elevate(suggestion, by=by),
+        "resume": lambda: actions.resume(suggestion, by=by),
+        "respond": lambda: actions.respond(suggestion, by=by, result="已处理"),
+        "approve_response": lambda: actions.approve_response(suggestion, by=by),
+        "send_back": lambda: actions.send_back(suggestion, by=by, note="照片不清楚"),
+        "rate": lambda: actions.rate(suggestion, by=by, rating=rng.choice(list(Rating))),
+        "auto_close": lambda: actions.auto_close(suggestion),
+        "request_termination": lambda: actions.request_termination(
+            suggestion, by=by, reason="违法诉求"
+        ),
+        "decide_termination": lambda: actions.decide_termination(
+            suggestion, by=by, approve=rng.random() < 0.5
+        ),
+        "flag_overdue": lambda: actions.flag_overdue(suggestion),
+    }
+    try:
+        steps[action]()
+    except (InvalidTransition, PermissionDenied, ValidationError, IndexError):
+        return False
+    return True
+
+
+def take_a_step(rng, w, refused=0.1):
+    """Receive a suggestion, or take a step the table allows (now and then one it does not)."""
+    now = datetime.now(UTC)
+    items = Suggestion.objects.filter(community=w["community"])
+    if rng.random() < refused:
+        items = items.exclude(status__in=OPEN)
+    else:
+        items = items.filter(status__in=OPEN)
+    if not items or rng.random() < 0.15:
+        submit(rng, w, now)
+        return "submit"
+    suggestion = rng.choice(list(items))
+    possible = [a for a, move in TRANSITIONS.items() if suggestion.status in move.sources]
+    action = rng.choice(possible or list(TRANSITIONS))
+    return action if call(rng, w, suggestion, action, now) else None
+
+
+@pytest.mark.parametrize("seed", range(WALKS))
+def test_after_every_step_of_a_random_walk_the_summary_equals_a_recount(walk, seed):
+    rng, taken = random.Random(seed), set()
+    with time_machine.travel(START, tick=False) as clock:
+        for _ in range(STEPS):
+            clock.shift(timedelta(hours=rng.randint(1, 96)))
+            taken.add(take_a_step(rng, walk))
+            assert summary(walk["community"]) == recounted(walk["community"]), seed
+    assert len(taken & set(TRANSITIONS)) >= 8  # further than intake and triage
+
+
+def test_the_walks_can_take_every_step_of_the_table(walk):
+    rng, taken = random.Random(99), set()
+    with time_machine.travel(START, tick=False) as clock:
+        for _ in range(400):
+            clock.shift(timedelta(hours=rng.randint(1, 30)))
+            taken.add(take_a_step(rng, walk, refused=0))
+    assert taken >= set(TRANSITIONS)
+    assert summary(walk["community"]) == recounted(walk["community"])
+
+
+def test_a_dispatch_to_another_category_and_owner_moves_the_suggestion_between_groups(
+    walk, worker, property_company, committee
+):
+    community = walk["community"]
+    first, _child, flat = walk["categories"]
+    suggestion = submit_suggestion(
+        community=community,
+        text="路灯坏了",
+        channel=Channel.STATION,
+        by=worker,
+        category=flat,
+    )
+    actions.dispatch(suggestion, by=worker, owner=property_company, category=first)
+    groups = {r.key for r in metrics.breakdown(community, "category")}
+    assert groups == {first.pk}
+    handler = walk["by"][Perm.HANDLE_DISPATCHED]
+    actions.return_suggestion(suggestion, by=handler, reason="不是物业的事")
+    assert [r.key for r in metrics.breakdown(community, "owner")] == [""]
+    actions.dispatch(suggestion, by=worker, owner=committee)
+    assert [r.label for r in metrics.breakdown(community, "owner")] == [committee.name]
+    assert summary(community) == recounted(community)
+
+
+def test_every_count_and_mean_has_a_column_in_the_summary():
+    fields = {f.name for f in MonthlyTally._meta.fields}
+    assert set(metrics.COLUMNS) <= fields
+    assert fields - set(metrics.COLUMNS) == {"id", "community", "month", "dimension", "key"}
+
+
+@pytest.fixture
+def items(community, compound, grid):
+    for day, status in enumerate([Status.SUBMITTED, Status.INVALID, Status.CLOSED], start=1):
+        SuggestionFactory(
+            community=community,
+            compound=compound,
+            grid=grid,
+            status=status,
+            submitted_at=datetime(2026, 3, day, tzinfo=UTC),
+            responded_at=datetime(2026, 3, day + 3, tzinfo=UTC),
+        )
+    elsewhere = SuggestionFactory(submitted_at=datetime(2026, 3, 1, tzinfo=UTC))
+    return community, elsewhere.community
+
+
+def rebuild_figures(*args):
+    out = io.StringIO()
+    call_command("rebuild_figures", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_rebuild_figures_recounts_every_community_and_changes_nothing_when_run_again(items):
+    community, elsewhere = items
+    assert summary(community) == {}  # the items were made directly, bypassing the actions
+    assert "lf:" in rebuild_figures()
+    assert summary(community) == recounted(community) != {}
+    assert summary(elsewhere) == recounted(elsewhere) != {}
+    rows = list(MonthlyTally.objects.order_by("pk").values())
+    rebuild_figures()
+    again = list(MonthlyTally.objects.order_by("pk").values())
+    assert [{**r, "id": 0} for r in again] == [{**r, "id": 0} for r in rows]
+
+
+def test_rebuild_figures_repairs_one_community_and_leaves_the_others(items):
+    community, elsewhere = items
+    rebuild_figures()
+    MonthlyTally.objects.filter(community=community, dimension="").update(collected=99)
+    MonthlyTally.objects.filter(community=community, dimension="grid").delete()
+    MonthlyTally.objects.filter(community=elsewhere).update(valid=7)
+    rebuild_figures("--community", "lf")
+    assert summary(community) == recounted(community)
+    assert summary(elsewhere) != recounted(elsewhere)
+
+
+def test_rebuild_figures_refuses_an_unknown_community(db):
+    with pytest.raises(CommandError):
+        rebuild_figures("--community", "nowhere")
+
+
+def test_the_fill_migration_is_the_rebuild(items):
+    community, elsewhere = items
+    migration = importlib.import_module("roundtable.suggestions.migrations.0004_fill_monthly_tally")
+    migration.fill(apps, None)
+    assert summary(community) == recounted(community) != {}
+    assert summary(elsewhere) == recounted(elsewhere)
