@@ -26,7 +26,7 @@ from .decision import (
 from .display import percent, percents, render
 from .irv import Round, Runoff, instant_runoff
 from .schulze import Schulze, pairwise, schulze_ranking, strongest_paths
-from .weights import Ballot, Measure, Row, Totals, as_rows, to_fraction
+from .weights import Ballot, Measure, Row, Totals, as_rows, merge, to_fraction
 
 __all__ = [
     "SCORE_MAX",
@@ -57,6 +57,7 @@ __all__ = [
     "decide",
     "decide_tally",
     "instant_runoff",
+    "merge",
     "pairwise",
     "percent",
     "percents",

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .choices import SCORE_MAX, SCORE_MIN, YES_NO, Method, validate
-from .weights import ZERO, Measure, Row, Totals, as_rows, labels
+from .weights import ZERO, Measure, Row, Totals, labels, merge
 
 
 @dataclass(frozen=True)
@@ -71,17 +71,23 @@ def count(method, option_ids: Sequence[Hashable], rows: Iterable, *, max_choices
     keys = YES_NO if method == Method.YES_NO else tuple(option_ids)
     overall = _Counter(method, keys)
     groups, channels = {}, {}
-    for row in as_rows(rows):
+    for row in merge(rows):
         choice = validate(method, option_ids, row.choice, max_choices=max_choices)
         overall.add(choice, row)
         for label in labels(row.group):
-            groups.setdefault(label, _Counter(method, keys)).add(choice, row)
+            _counter(groups, label, method, keys).add(choice, row)
         for label in labels(row.channel):
-            channels.setdefault(label, _Counter(method, keys)).add(choice, row)
+            _counter(channels, label, method, keys).add(choice, row)
     return overall.tally(
         groups={label: c.tally() for label, c in groups.items()},
         channels={label: c.tally() for label, c in channels.items()},
     )
+
+
+def _counter(counters, label, method, keys):
+    if label not in counters:
+        counters[label] = _Counter(method, keys)
+    return counters[label]
 
 
 def breakdown(method, option_ids, rows, *, max_choices=None) -> dict[Hashable, Tally]:

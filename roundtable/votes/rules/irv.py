@@ -17,7 +17,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .choices import Method, validate
-from .weights import Measure, as_rows
+from .weights import Measure, merge
 
 FEWEST = "fewest"
 TIE_EARLIER_ROUND = "tie_earlier_round"
@@ -51,7 +51,7 @@ def instant_runoff(
     measure = Measure(measure)
     ballots = [
         (validate(Method.RANKED, option_ids, row.choice), row.weight(measure))
-        for row in as_rows(rows)
+        for row in merge(rows)
     ]
     ballots = [(ranking, weight) for ranking, weight in ballots if weight]
     if not ballots:

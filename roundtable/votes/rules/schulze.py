@@ -15,7 +15,7 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
 from .choices import Method, validate
-from .weights import Measure, as_rows
+from .weights import Measure, merge
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def pairwise(options, rows, *, measure=Measure.VOTES):
     """d[x][y]: the weight of ballots ranking x above y (x ranked, y ranked lower or not at all)."""
     measure = Measure(measure)
     d = {x: dict.fromkeys(options, 0) for x in options}
-    for row in as_rows(rows):
+    for row in merge(rows):
         ranking = validate(Method.RANKED, options, row.choice)
         weight = row.weight(measure)
         unranked = [option for option in options if option not in ranking]

@@ -21,6 +21,7 @@ from roundtable.votes.rules import (
     breakdown,
     count,
     decide_tally,
+    merge,
     to_json,
 )
 
@@ -234,3 +235,13 @@ def test_score_means_match_the_reference(poll):
         given_scores = [b.choice[option] for b in ballots if option in b.choice]
         expected = Fraction(sum(given_scores), len(given_scores)) if given_scores else None
         assert tally.scores[option].mean == expected
+
+
+def test_merging_identical_ballots_keeps_areas_exact():
+    rows = merge([Ballot("yes", Fraction(1, 3)), Ballot("yes", Decimal("0.10")), Ballot("yes", 2)])
+    assert [(r.count, r.heads, r.area) for r in rows] == [(3, 3, Fraction(1, 3) + Fraction(21, 10))]
+
+
+def test_merging_never_lets_an_invalid_choice_ride_on_a_valid_one():
+    with pytest.raises(InvalidChoice):  # True == 1 in Python, but it is not option 1
+        count("single", OPTIONS, [Ballot(1), Ballot(True)])
