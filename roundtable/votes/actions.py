@@ -217,6 +217,7 @@ def cast_ballot(poll, *, by, choice, voter=None):
 def _cast(poll, *, by, choice, voter):
     current = _held(poll)
     _require_voting(current, online=True)
+    _require_no_hands(current)
     voter = _voter_of(current, by, voter)
     normalised = _validated(current, choice)
     code = new_receipt_code()
@@ -267,6 +268,7 @@ def _enter_paper(poll, *, serial, choice, by):
     _require_may(by, "enter_paper", poll)
     current = _held(poll)
     _require_voting(current, online=False)
+    _require_no_hands(current)
     serial = serial.strip().upper()
     sheet = BallotSheet.objects.filter(poll=current, serial=serial).select_related("voter").first()
     if sheet is None:
@@ -374,6 +376,9 @@ def _require_voting(poll, *, online):
         raise BallotRefused(_("This poll has not opened yet."), code="not_open")
     if online and now >= poll.closes_at:
         raise BallotRefused(_("Voting in this poll has ended."), code="closed")
+
+
+def _require_no_hands(poll):
     if poll.hands_counts.exists():
         raise BallotRefused(
             _("This poll was decided by a show of hands at the meeting."), code="mixed_channels"

@@ -1,5 +1,6 @@
 """Personas and polls for the votes tests (the rules tests need none of them)."""
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -53,6 +54,14 @@ def neighbour(building):
     home = HomeFactory(unit=UnitFactory(building=building, name="2单元"), room="302")
     ResidencyFactory(user=user, home=home, relation=Relation.OWNER)
     return user
+
+
+_people = itertools.count(1)
+
+
+def person(**fields):
+    """A new user whose phone (136…) cannot collide with the personas' (138…, 139…)."""
+    return UserFactory(phone=f"136{next(_people):08d}", **fields)
 
 
 def window(**fields):

@@ -3,14 +3,15 @@
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from roundtable.people.models import Relation, Residency
-from roundtable.people.tests.factories import ResidencyFactory, UserFactory
+from roundtable.people.tests.factories import ResidencyFactory
 from roundtable.places.tests.factories import BuildingFactory, HomeFactory, UnitFactory
 from roundtable.votes import actions, electorate
 from roundtable.votes.models import ElectorateKind, Voter
 
-from .conftest import make_poll
+from .conftest import make_poll, person
 
 OWNERS = {"electorate_kind": ElectorateKind.OWNERS_ART278}
 
@@ -34,7 +35,7 @@ def _voters(poll):
 
 def test_a_co_owned_home_is_one_person_voted_by_its_named_voter(officer, building, unit):
     home = _home(unit, "501", "88.00")
-    husband, wife = UserFactory(), UserFactory()
+    husband, wife = person(), person()
     _owner(husband, home)
     _owner(wife, home, Relation.CO_OWNER)
     voters = _voters(make_poll(officer, building, **OWNERS))
@@ -44,7 +45,7 @@ def test_a_co_owned_home_is_one_person_voted_by_its_named_voter(officer, buildin
 
 
 def test_an_owner_of_several_homes_is_one_person_with_the_summed_area(officer, building, unit):
-    owner = UserFactory()
+    owner = person()
     homes = [_home(unit, "601", "90.50"), _home(unit, "602", "60.25")]
     for home in homes:
         _owner(owner, home)
@@ -58,9 +59,9 @@ def test_an_owner_of_several_homes_is_one_person_with_the_summed_area(officer, b
 def test_the_developers_undelivered_homes_together_are_one_person(officer, building, unit):
     _home(unit, "701", "80.00", delivered=False)
     held = _home(unit, "702", "70.00", delivered=False)
-    _owner(UserFactory(), held)  # registered early, but the developer still holds it
+    _owner(person(), held)  # registered early, but the developer still holds it
     sold = _home(unit, "703", "90.00")
-    _owner(UserFactory(), sold)
+    _owner(person(), sold)
     voters = _voters(make_poll(officer, building, **OWNERS))
     developer = voters["developer"]
     assert developer.area == Decimal("150.00") and developer.heads == 1
@@ -74,10 +75,10 @@ def test_parking_spaces_count_only_where_the_community_says_so(
 ):
     community.count_parking_spaces = counted
     community.save()
-    owner = UserFactory()
+    owner = person()
     _owner(owner, _home(unit, "801", "100.00"))
     _owner(owner, _home(unit, "P01", "12.50", is_parking_space=True))
-    _owner(UserFactory(), _home(unit, "P02", "12.50", is_parking_space=True))
+    _owner(person(), _home(unit, "P02", "12.50", is_parking_space=True))
     voters = _voters(make_poll(officer, building, **OWNERS))
     assert voters[f"owner:user:{owner.pk}"].area == (
         Decimal("112.50") if counted else Decimal("100.00")
@@ -93,7 +94,7 @@ def test_area_is_the_registers_else_surveyed_else_contract(officer, building, un
         ("93", {"area_register": None, "area_contract": Decimal("93.00")}),
     ]  # fmt: skip
     for room, areas in cases:
-        _owner(UserFactory(), HomeFactory(unit=unit, room=room, **areas))
+        _owner(person(), HomeFactory(unit=unit, room=room, **areas))
     found = electorate.build(make_poll(officer, building, **OWNERS))
     assert sorted(v.area for v in found.voters) == [
         Decimal("91.00"), Decimal("92.00"), Decimal("93.00")
@@ -105,7 +106,7 @@ def test_a_home_with_no_area_counts_as_one_person_with_none_and_is_reported(
     officer, building, unit
 ):
     home = HomeFactory(unit=unit, room="99", area_register=None)
-    _owner(UserFactory(), home)
+    _owner(person(), home)
     found = electorate.build(make_poll(officer, building, **OWNERS))
     assert [v.area for v in found.voters] == [Decimal("0.00")]
     assert found.homes_without_area == [home.pk]
@@ -113,28 +114,28 @@ def test_a_home_with_no_area_counts_as_one_person_with_none_and_is_reported(
 
 def test_a_home_whose_owner_is_not_registered_votes_on_paper_only(officer, building, unit):
     home = _home(unit, "111")
-    _owner(UserFactory(), home, Relation.TENANT)
+    _owner(person(), home, Relation.TENANT)
     voters = _voters(make_poll(officer, building, **OWNERS))
     assert voters[f"home:{home.pk}"].user is None  # the tenant does not vote for the owner
 
 
 def test_a_building_poll_counts_only_that_buildings_homes(officer, compound, building, unit):
-    _owner(UserFactory(), _home(unit, "121"))
+    _owner(person(), _home(unit, "121"))
     elsewhere = UnitFactory(building=BuildingFactory(compound=compound, name="9栋"))
-    _owner(UserFactory(), _home(elsewhere, "121"))
+    _owner(person(), _home(elsewhere, "121"))
     assert len(_voters(make_poll(officer, building, **OWNERS))) == 1
     assert len(_voters(make_poll(officer, compound, **OWNERS))) == 2
 
 
 def test_one_vote_per_home_goes_to_the_named_voter_else_the_first_resident(officer, building, unit):
     owned, rented, empty = _home(unit, "131"), _home(unit, "132"), _home(unit, "133")
-    tenant, owner = UserFactory(), UserFactory()
+    tenant, owner = person(), person()
     _owner(tenant, owned, Relation.TENANT)
     _owner(owner, owned)  # registered after the tenant, still the named voter
-    first, second = UserFactory(), UserFactory()
+    first, second = person(), person()
     _owner(first, rented, Relation.TENANT)
     _owner(second, rented, Relation.FAMILY)
-    _owner(UserFactory(), _home(unit, "P9", is_parking_space=True))
+    _owner(person(), _home(unit, "P9", is_parking_space=True))
     voters = _voters(make_poll(officer, building))
     assert voters[f"home:{owned.pk}"].user == owner
     assert voters[f"home:{rented.pk}"].user == first
@@ -145,10 +146,10 @@ def test_one_vote_per_home_goes_to_the_named_voter_else_the_first_resident(offic
 
 def test_group_members_vote_once_each_under_their_first_group(officer, community):
     silver, youth = community.groups.get(name="银龄"), community.groups.get(name="青年")
-    both, one = UserFactory(), UserFactory()
+    both, one = person(), person()
     silver.members.add(both)
     youth.members.add(both, one)
-    gone = UserFactory(is_active=False)
+    gone = person(is_active=False)
     youth.members.add(gone)
     poll = make_poll(officer, community, electorate_kind=ElectorateKind.GROUP_MEMBERS)
     poll.groups.set([silver, youth])
@@ -160,15 +161,13 @@ def test_group_members_vote_once_each_under_their_first_group(officer, community
 
 def test_attendees_are_the_users_passed_in(officer, community):
     poll = make_poll(officer, community, electorate_kind=ElectorateKind.ATTENDEES)
-    people = [UserFactory(), UserFactory()]
+    people = [person(), person()]
     actions.open_poll(poll, by=officer, attendees=[*people, people[0]])
     assert sorted(poll.voters.values_list("user", flat=True)) == sorted(p.pk for p in people)
     assert poll.electorate_heads == 2
 
 
 def test_an_attendees_poll_cannot_open_without_the_list(officer, community):
-    from django.core.exceptions import ValidationError
-
     poll = make_poll(officer, community, electorate_kind=ElectorateKind.ATTENDEES)
     with pytest.raises(ValidationError):
         actions.open_poll(poll, by=officer)
@@ -176,7 +175,7 @@ def test_an_attendees_poll_cannot_open_without_the_list(officer, community):
 
 
 def test_opening_freezes_the_electorate_and_its_totals(officer, building, unit, resident):
-    seller = UserFactory()
+    seller = person()
     sold = _home(unit, "141", "75.00")
     moving = _owner(seller, sold)
     poll = actions.open_poll(make_poll(officer, building, **OWNERS), by=officer)
@@ -184,9 +183,9 @@ def test_opening_freezes_the_electorate_and_its_totals(officer, building, unit, 
     assert poll.electorate_heads == 2
     assert poll.electorate_area == Decimal("164.50")  # 孙阿姨's 89.50 + 75.00
     moving.delete()
-    buyer = UserFactory()
+    buyer = person()
     _owner(buyer, sold)
-    _owner(UserFactory(), _home(unit, "142"))
+    _owner(person(), _home(unit, "142"))
     poll.refresh_from_db()
     assert list(poll.voters.values_list("key", "user", "area")) == before
     with pytest.raises(actions.BallotRefused) as refused:
@@ -196,8 +195,6 @@ def test_opening_freezes_the_electorate_and_its_totals(officer, building, unit, 
 
 
 def test_an_empty_electorate_cannot_open(officer, community, compound):
-    from django.core.exceptions import ValidationError
-
     poll = make_poll(officer, compound, **OWNERS)
     Residency.objects.all().delete()
     with pytest.raises(ValidationError):
