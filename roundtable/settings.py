@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "roundtable.notifications",
     "roundtable.suggestions",
     "roundtable.votes",
+    "roundtable.meetings",
     "roundtable.dashboards",
     "roundtable.demo",
 ]

@@ -159,7 +159,8 @@ def test_tick_enqueues_the_sweep_and_the_digest_once_a_day(db):
 def test_tick_sends_no_digest_before_eight(db):
     with time_machine.travel(datetime(2026, 11, 24, 7, 55, tzinfo=SHANGHAI), tick=False):
         call_command("tick", stdout=StringIO())
-    assert [r.task.name for r in default_task_backend.results] == ["sweep_deadlines"]
+    names = [r.task.name for r in default_task_backend.results]
+    assert names == ["sweep_deadlines", "send_meeting_reminders"]
 
 
 def test_tick_now_runs_the_tasks_inline(suggestion, property_company):

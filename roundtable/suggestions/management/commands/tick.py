@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from roundtable.meetings.tasks import send_meeting_reminders
 from roundtable.suggestions.reminders import DigestDay
 from roundtable.suggestions.tasks import daily_digest, sweep_deadlines
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--now", action="store_true", help="Run the tasks inline, no worker.")
 
     def handle(self, *args, now=False, **options):
-        due = [sweep_deadlines]
+        due = [sweep_deadlines, send_meeting_reminders]
         if digest_due(timezone.now()):
             due.append(daily_digest)
         for job in due:

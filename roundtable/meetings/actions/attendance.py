@@ -1,0 +1,100 @@
+"""Check-in: a resident scans the poster, or staff check in walk-ins by user, name or phone.
+
+A person checks in once: the unique constraints on (meeting, user) and (meeting, walk-in phone)
+make a second check-in, even at the same instant, find the first instead of counting twice.
+"""
+
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from roundtable.common.templatetags.rt import cn_datetime
+from roundtable.people.models import User
+from roundtable.people.permissions import Perm, require
+from roundtable.people.phones import is_mobile, normalize_phone
+
+from ..models import IN_SESSION, Attendance, CheckInChannel, Meeting
+from .common import audit, check, require_status, role_of
+
+
+def _check_window(meeting, now):
+    require_status(meeting, IN_SESSION, "check_in")
+    check(
+        now >= meeting.check_in_opens_at,
+        _("Check-in opens at %(when)s.") % {"when": cn_datetime(meeting.check_in_opens_at)},
+    )
+    check(
+        now <= meeting.check_in_closes_at,
+        _("This meeting ended at %(when)s; check-in is closed.")
+        % {"when": cn_datetime(meeting.check_in_closes_at)},
+    )
+
+
+def _by_scan(meeting, by, token):
+    """The person scanning is the one checking in; the poster's code proves they are there."""
+    require(getattr(by, "is_authenticated", False) and by.is_active)
+    if not secrets.compare_digest(str(token), meeting.check_in_token):
+        raise PermissionDenied(_("This check-in code is not for this meeting."))
+    return {"user": by}, "resident", CheckInChannel.SCAN
+
+
+def _by_staff(meeting, by, user, name, phone):
+    """A walk-in: a known user, or a name and/or mobile number (a known number is its user)."""
+    role = role_of(by, meeting, Perm.CHECK_IN)
+    phone, name = normalize_phone(phone), (name or "").strip()[:50]
+    check(not phone or is_mobile(phone), _("Enter a mainland mobile number of 11 digits."))
+    if user is None and phone:
+        user = User.objects.filter(phone=phone).first()
+    check(user is not None or name or phone, _("Give the person's name or mobile number."))
+    who = {"user": user} if user is not None else {"name": name, "phone": phone}
+    return who, role, CheckInChannel.STAFF
+
+
+def _existing(meeting, who):
+    if who.get("user") is not None:
+        user = who["user"]
+        return meeting.attendances.filter(user=user).first() or _claim_walk_in(meeting, user)
+    if who["phone"]:
+        return meeting.attendances.filter(user=None, phone=who["phone"]).first()
+    return None  # a walk-in known by name alone cannot be told apart from a namesake
+
+
+def _claim_walk_in(meeting, user):
+    """Checked in earlier as a walk-in by their number: that row becomes theirs."""
+    try:
+        with transaction.atomic():
+            claimed = meeting.attendances.filter(user=None, phone=user.phone).update(user=user)
+    except IntegrityError:
+        claimed = 0  # their own check-in landed meanwhile
+    return meeting.attendances.filter(user=user).first() if claimed else None
+
+
+@transaction.atomic
+def check_in(meeting, *, by, token=None, user=None, name="", phone=""):
+    """Check a person in; returns (attendance, created), and the earlier one on a second try.
+
+    With `token` (the poster's code) the logged-in `by` checks themselves in; without it `by` is
+    staff checking in `user`, or a walk-in given by `name` and/or `phone`.
+    """
+    meeting = Meeting.objects.select_related("station").get(pk=meeting.pk)
+    if token is not None:
+        who, role, channel = _by_scan(meeting, by, token)
+    else:
+        who, role, channel = _by_staff(meeting, by, user, name, phone)
+    _check_window(meeting, timezone.now())
+    found = _existing(meeting, who)
+    if found is not None:
+        return found, False
+    try:
+        with transaction.atomic():
+            attendance = Attendance.objects.create(
+                meeting=meeting, channel=channel, checked_in_by=by, **who
+            )
+    except IntegrityError:
+        # Someone checked the same person in at the same moment; theirs counts.
+        return _existing(meeting, who), False
+    audit(attendance, "checked_in", by=by, role=role, meeting=meeting, channel=channel)
+    return attendance, True

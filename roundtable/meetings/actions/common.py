@@ -1,0 +1,93 @@
+"""What every meeting action shares: the permission check, the row lock and the status move."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from roundtable.audit.log import record
+from roundtable.people.permissions import Perm, acting_role, may, require
+
+from ..models import TRANSITIONS, Meeting, Status
+
+ACTION_LABELS = {
+    "announce": gettext_lazy("announced"),
+    "publish_agenda": gettext_lazy("given a published agenda"),
+    "hold": gettext_lazy("marked as held"),
+    "approve_minutes": gettext_lazy("given approved minutes"),
+    "cancel": gettext_lazy("cancelled"),
+    "update": gettext_lazy("changed"),
+    "register": gettext_lazy("open for registration"),
+    "edit_agenda": gettext_lazy("given agenda changes"),
+    "check_in": gettext_lazy("open for check-in"),
+    "record": gettext_lazy("given opinions, minutes or resolutions"),
+}
+
+
+class InvalidTransition(Exception):
+    """Not possible in the meeting's present status (distinct from not allowed)."""
+
+    def __init__(self, status, action):
+        self.status, self.action = status, action
+        super().__init__(
+            _("This meeting is “%(status)s” now, so it cannot be %(action)s.")
+            % {"status": Status(status).label, "action": ACTION_LABELS.get(action, action)}
+        )
+
+
+def check(condition, message):
+    """Refuse bad input with a message the person can act on."""
+    if not condition:
+        raise ValidationError(message)
+
+
+def role_of(by, meeting, permission=Perm.ORGANISE_MEETING):
+    """Require `permission` at the meeting's place; the role it is held under, for the log."""
+    require(may(by, permission, meeting.permission_place))
+    return acting_role(by, permission, meeting.permission_place)
+
+
+def locked(meeting):
+    """The meeting's row, locked until the transaction ends: one writer at a time per meeting."""
+    return Meeting.objects.select_for_update().select_related("station").get(pk=meeting.pk)
+
+
+def require_status(meeting, allowed, action):
+    if meeting.status not in allowed:
+        raise InvalidTransition(meeting.status, action)
+
+
+def refresh(meeting, current):
+    """Copy the saved row's fields onto the caller's object."""
+    meeting.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
+
+
+def audit(obj, action, *, by, role, meeting, **details):
+    return record(
+        obj, f"meeting.{action}", by=by, role=role, community=meeting.community, **details
+    )
+
+
+@transaction.atomic
+def transition(meeting, action, *, by, prepare=None, details=None, **fields):
+    """Move `meeting` by the table row `action`; `by=None` is the system (the tick).
+
+    `prepare(current)` may refuse or adjust the locked row; `details(current)` adds to the
+    audit entry.
+    """
+    move = TRANSITIONS[action]
+    role = "system" if by is None else role_of(by, meeting)
+    current = locked(meeting)
+    require_status(current, move.sources, action)
+    if prepare:
+        prepare(current)
+    before = current.status
+    now = timezone.now()
+    for name, value in {**fields, "status": move.target, move.stamp: now}.items():
+        setattr(current, name, value)
+    current.save()
+    extra = details(current) if details else {}
+    audit(current, action, by=by, role=role, meeting=current, before=before, **extra)
+    refresh(meeting, current)
+    return meeting
