@@ -12,19 +12,16 @@ One ballot per voter and per paper serial are unique constraints, so of simultan
 exactly one is stored.
 """
 
-import secrets
-from dataclasses import dataclass
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from roundtable.audit.log import record
 from roundtable.people.permissions import acting_role, may
 
-from . import electorate, results
+from . import ballots, electorate, results
+from .ballots import BallotRefused, Receipt
 from .models import (
     TRANSITIONS,
     VOTER,
@@ -40,7 +37,6 @@ from .models import (
     Status,
     receipt_hash,
 )
-from .rules import choices
 
 EDITABLE = {
     "compound", "building", "subject_kind", "subject_id", "meeting_id", "question",
@@ -48,7 +44,6 @@ EDITABLE = {
     "visibility", "electorate_kind", "rule", "non_voter_policy", "policy_clause", "quorum",
     "threshold", "advisory",
 }  # fmt: skip
-RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud, typed back
 
 
 class InvalidTransition(Exception):
@@ -62,23 +57,6 @@ class InvalidTransition(Exception):
         )
 
 
-class BallotRefused(ValidationError):
-    """A ballot that is not taken; `code` says why, the message says it to the voter."""
-
-
-@dataclass(frozen=True)
-class Receipt:
-    """A ballot just stored and its receipt code, shown once and kept nowhere in clear."""
-
-    ballot: Ballot
-    code: str
-
-
-def new_receipt_code():
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _i in range(12))
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
-
-
 # Officers: the poll itself
 
 
@@ -89,6 +67,7 @@ def create_poll(*, community, by, options=(), groups=(), **fields):
     poll = Poll(community=community, created_by=by, **fields)
     _require_may(by, "update", poll)
     poll.full_clean()
+    _check_groups(poll, groups)
     poll.save()
     poll.groups.set(groups)
     _set_options(poll, options)
@@ -107,6 +86,7 @@ def update_poll(poll, *, by, options=None, groups=None, **fields):
     current.full_clean()
     current.save()
     if groups is not None:
+        _check_groups(current, groups)
         current.groups.set(groups)
     if options is not None:
         current.options.all().delete()
@@ -173,7 +153,7 @@ def issue_ballot_sheets(poll, *, by, voters=None):
     start = current.sheets.count() + 1
     issued = []
     for number, voter in enumerate(pending.order_by("pk"), start=start):
-        code = new_receipt_code()
+        code = ballots.new_receipt_code()
         sheet = BallotSheet(
             poll=current,
             serial=f"{current.pk}-{number:05d}",
@@ -205,6 +185,11 @@ def resolve_conflict(conflict, *, by, resolution):
 # Voters: online ballots
 
 
+# A refusal that leaves a trace (a conflict, a repeated serial) is returned by the inner,
+# atomic function rather than raised, so that its transaction commits the trace; the outer
+# function then raises it.
+
+
 def cast_ballot(poll, *, by, choice, voter=None):
     """The voter's own online ballot; returns the Receipt whose code is shown once."""
     outcome = _cast(poll, by=by, choice=choice, voter=voter)
@@ -216,11 +201,11 @@ def cast_ballot(poll, *, by, choice, voter=None):
 @transaction.atomic
 def _cast(poll, *, by, choice, voter):
     current = _held(poll)
-    _require_voting(current, online=True)
-    _require_no_hands(current)
-    voter = _voter_of(current, by, voter)
-    normalised = _validated(current, choice)
-    code = new_receipt_code()
+    ballots.require_voting(current, online=True)
+    ballots.require_no_hands(current)
+    voter = ballots.voter_of(current, by, voter)
+    normalised = ballots.validated(current, choice)
+    code = ballots.new_receipt_code()
     ballot = Ballot(
         poll=current,
         voter=voter,
@@ -239,14 +224,14 @@ def _cast(poll, *, by, choice, voter):
 def change_ballot(poll, *, by, choice, voter=None):
     """Replace the voter's own online ballot, where the poll allows changes before closing."""
     current = _held(poll)
-    _require_voting(current, online=True)
+    ballots.require_voting(current, online=True)
     if not current.changeable:
         raise BallotRefused(_("Votes in this poll cannot be changed."), code="not_changeable")
-    voter = _voter_of(current, by, voter)
+    voter = ballots.voter_of(current, by, voter)
     ballot = Ballot.objects.select_for_update().filter(poll=current, voter=voter).first()
     if ballot is None or ballot.channel != Channel.ONLINE:
         raise BallotRefused(_("There is no online vote of yours to change."), code="no_ballot")
-    ballot.choice, ballot.changed_at = _validated(current, choice), timezone.now()
+    ballot.choice, ballot.changed_at = ballots.validated(current, choice), timezone.now()
     ballot.save(update_fields=["choice", "changed_at"])
     _record_ballot(ballot, "votes.ballot_changed", by, "change")
     return ballot
@@ -267,8 +252,8 @@ def enter_paper_ballot(poll, *, serial, choice, by):
 def _enter_paper(poll, *, serial, choice, by):
     _require_may(by, "enter_paper", poll)
     current = _held(poll)
-    _require_voting(current, online=False)
-    _require_no_hands(current)
+    ballots.require_voting(current, online=False)
+    ballots.require_no_hands(current)
     serial = serial.strip().upper()
     sheet = BallotSheet.objects.filter(poll=current, serial=serial).select_related("voter").first()
     if sheet is None:
@@ -280,7 +265,7 @@ def _enter_paper(poll, *, serial, choice, by):
         poll=current,
         voter=sheet.voter,
         channel=Channel.PAPER,
-        choice=_validated(current, choice),
+        choice=ballots.validated(current, choice),
         entered_by=by,
         paper_serial=serial,
         receipt_hash=sheet.receipt_hash,
@@ -297,7 +282,7 @@ def enter_hands_count(poll, *, counts, by):
     """The raised hands for each answer at a meeting, replacing any count entered before."""
     _require_may(by, "enter_hands", poll)
     current = _held(poll)
-    _require_voting(current, online=False)
+    ballots.require_voting(current, online=False)
     if not current.hands_allowed:
         raise BallotRefused(
             _(
@@ -314,7 +299,7 @@ def enter_hands_count(poll, *, counts, by):
             ),
             code="mixed_channels",
         )
-    cleaned = _hands(current, counts)
+    cleaned = ballots.hands_counts(current, counts)
     HandsCount.objects.filter(poll=current).delete()
     HandsCount.objects.bulk_create(
         HandsCount(poll=current, answer=answer, count=n, entered_by=by)
@@ -331,6 +316,11 @@ def _check_fields(fields):
     unknown = set(fields) - EDITABLE
     if unknown:
         raise TypeError(f"not editable: {sorted(unknown)}")
+
+
+def _check_groups(poll, groups):
+    if any(group.community_id != poll.community_id for group in groups):
+        raise ValidationError(_("Choose constituency groups of this community."))
 
 
 def _require_may(user, action, poll):
@@ -361,68 +351,6 @@ def _refresh(poll, current):
     """Bring the caller's instance up to date with the one saved under the lock."""
     poll.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
     return poll
-
-
-def _require_voting(poll, *, online):
-    """Refuse unless ballots are taken now: online within the window; by staff until closed.
-
-    Paper sheets handed in by the closing time are often entered after it, at the count, so
-    staff may enter them until the poll is closed; every entry is audited with its time.
-    """
-    now = timezone.now()
-    if poll.status == Status.CLOSED:
-        raise BallotRefused(_("This poll has closed."), code="closed")
-    if poll.status != Status.OPEN or now < poll.opens_at:
-        raise BallotRefused(_("This poll has not opened yet."), code="not_open")
-    if online and now >= poll.closes_at:
-        raise BallotRefused(_("Voting in this poll has ended."), code="closed")
-
-
-def _require_no_hands(poll):
-    if poll.hands_counts.exists():
-        raise BallotRefused(
-            _("This poll was decided by a show of hands at the meeting."), code="mixed_channels"
-        )
-
-
-def _voter_of(poll, user, chosen=None):
-    """The user's row in the frozen electorate (`chosen` when they vote for several homes)."""
-    mine = list(poll.voters.filter(user=user)) if user is not None and user.pk else []
-    if chosen is not None:
-        mine = [v for v in mine if v.pk == chosen.pk]
-    if not mine:
-        raise BallotRefused(_("You are not among the voters of this poll."), code="not_voter")
-    if len(mine) > 1:
-        raise BallotRefused(_("Choose the home you are voting for."), code="choose_voter")
-    return mine[0]
-
-
-def _validated(poll, choice):
-    """The choice in its stored form, or BallotRefused saying what is wrong with it."""
-    option_ids = list(poll.options.values_list("pk", flat=True))
-    try:
-        clean = choices.validate(poll.method, option_ids, choice, max_choices=poll.max_choices)
-    except choices.InvalidChoice as problem:
-        raise BallotRefused(choice_message(problem), code="invalid_choice") from None
-    return choices.to_json(poll.method, clean)
-
-
-def choice_message(problem):
-    """The voter's message for a choices.InvalidChoice."""
-    if problem.code == "too_many":
-        limit = problem.params.get("limit", 0)
-        return ngettext(
-            "Choose at most %(limit)d option.", "Choose at most %(limit)d options.", limit
-        ) % {"limit": limit}
-    messages = {
-        "empty": _("Choose an answer before voting."),
-        "unknown_option": _("That answer is not one of this poll's options."),
-        "duplicate_option": _("An option is chosen more than once."),
-        "duplicate_rank": _("Give each option a different rank."),
-        "score_range": _("Scores run from %(low)d to %(high)d.")
-        % {"low": choices.SCORE_MIN, "high": choices.SCORE_MAX},
-    }
-    return messages.get(problem.code, _("This answer does not fit the poll; please vote again."))
 
 
 def _store(ballot, *, by):
@@ -466,26 +394,6 @@ def _refusal(ballot, *, by):
         % {"channel": existing.get_channel_display()},
         code="conflict",
     )  # fmt: skip
-
-
-def _hands(poll, counts):
-    """`counts` as {answer: hands}, checked against the options and the electorate's size."""
-    option_ids = list(poll.options.values_list("pk", flat=True))
-    cleaned = {}
-    for answer, n in counts.items():
-        try:
-            key = choices.validate(poll.method, option_ids, answer)
-        except choices.InvalidChoice as problem:
-            raise BallotRefused(choice_message(problem), code="invalid_choice") from None
-        if isinstance(n, bool) or not isinstance(n, int) or n < 0:
-            raise BallotRefused(_("Enter each count as a whole number."), code="invalid_count")
-        cleaned[str(key)] = n
-    if sum(cleaned.values()) > poll.electorate_heads:
-        raise BallotRefused(
-            _("More hands than voters: %(voters)d may vote.") % {"voters": poll.electorate_heads},
-            code="too_many_hands",
-        )
-    return cleaned
 
 
 def _check_ready(poll):

@@ -323,6 +323,8 @@ class Poll(models.Model):
             errors["compound"] = _("Choose a compound of this community.")
         if self.building_id and self.building.compound.community_id != self.community_id:
             errors["building"] = _("Choose a building of this community.")
+        elif self.building_id and self.compound_id not in (None, self.building.compound_id):
+            errors["building"] = _("Choose a building of this compound.")
         if errors:
             raise ValidationError(errors)
 

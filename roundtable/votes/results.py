@@ -20,7 +20,7 @@ from fractions import Fraction
 
 from django.db.models import Count, Sum
 
-from .models import Method, Rule, parse_fraction
+from .models import Method, Rule, Status, Visibility, parse_fraction
 from .rules import counting, decision, irv, schulze
 from .rules.weights import Row, Totals
 
@@ -99,6 +99,20 @@ def digests(poll):
 def final(poll):
     """The poll's result as stored when it closes (JSON), counted from the database."""
     return recount(metadata(poll), _aggregated_rows(poll))
+
+
+def shown_now(poll):
+    """What anyone may see of the poll now: nothing, turnout, or turnout and counts.
+
+    While open, the poll's `visibility` decides; once closed, the final result is public.
+    """
+    if poll.status == Status.CLOSED:
+        return {"turnout": turnout(poll), "result": poll.result}
+    if poll.status != Status.OPEN or poll.visibility == Visibility.NOTHING:
+        return {}
+    if poll.visibility == Visibility.TURNOUT:
+        return {"turnout": turnout(poll)}
+    return {"turnout": turnout(poll), "result": final(poll)}
 
 
 def turnout(poll):

@@ -9,8 +9,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from roundtable.audit.models import Event
+from roundtable.people.models import ConstituencyGroup
 from roundtable.people.tests.factories import ResidencyFactory
-from roundtable.places.tests.factories import HomeFactory
+from roundtable.places.tests.factories import (
+    BuildingFactory,
+    CommunityFactory,
+    CompoundFactory,
+    HomeFactory,
+)
 from roundtable.votes import actions
 from roundtable.votes.actions import BallotRefused, InvalidTransition
 from roundtable.votes.models import (
@@ -72,6 +78,28 @@ def test_a_poll_that_does_not_hold_together_is_refused(officer, building, fields
     with pytest.raises(ValidationError):
         make_poll(officer, building, **fields)
     assert not Event.objects.filter(action="votes.poll_created").exists()
+
+
+def test_a_poll_is_held_in_one_place_of_its_community(officer, community, compound, building):
+    elsewhere = BuildingFactory(compound=CompoundFactory(community=community, name="J6"))
+    with pytest.raises(ValidationError):
+        make_poll(officer, community, compound=compound, building=elsewhere)
+    with pytest.raises(ValidationError):
+        actions.create_poll(
+            community=community,
+            by=officer,
+            question="?",
+            method=Method.YES_NO,
+            electorate_kind=ElectorateKind.GROUP_MEMBERS,
+            rule=Rule.NONE,
+            groups=[other_group()],
+            opens_at=timezone.now(),
+            closes_at=timezone.now() + timedelta(days=1),
+        )
+
+
+def other_group():
+    return ConstituencyGroup.objects.create(community=CommunityFactory(), name="银龄")
 
 
 def test_a_custom_rule_and_a_cited_policy_are_accepted(officer, building):

@@ -13,7 +13,7 @@ from roundtable.people.models import Relation
 from roundtable.people.tests.factories import ResidencyFactory
 from roundtable.places.tests.factories import HomeFactory, UnitFactory
 from roundtable.votes import actions, results
-from roundtable.votes.models import ElectorateKind, Method, NonVoterPolicy, Rule
+from roundtable.votes.models import ElectorateKind, Method, NonVoterPolicy, Rule, Visibility
 from roundtable.votes.rules import choices, decision
 
 from .conftest import make_poll, person
@@ -127,6 +127,7 @@ def test_the_published_files_hold_every_ballot_and_nothing_more(
 
 def test_a_recount_from_the_file_matches_the_stored_result(officer, building, owners, resident):
     poll = _closed_mixed_poll(officer, building, owners, resident)
+    poll.refresh_from_db()
     meta, rows = results.read_ballot_csv(results.ballot_csv(poll))
     assert results.recount(meta, rows) == poll.result
     assert poll.result["channels"]["paper"]["options"]["no"]["heads"] == 3
@@ -194,3 +195,23 @@ def test_turnout_counts_heads_and_area(officer, building, owners, resident):
         "electorate_heads": 11,
         "electorate_area": Decimal("1189.50"),
     }
+
+
+@pytest.mark.parametrize(
+    ("visibility", "shown"),
+    [
+        (Visibility.NOTHING, set()),
+        (Visibility.TURNOUT, {"turnout"}),
+        (Visibility.EVERYTHING, {"turnout", "result"}),
+    ],
+)
+def test_what_shows_while_open_follows_the_polls_setting(
+    officer, building, resident, neighbour, visibility, shown
+):
+    poll = actions.open_poll(make_poll(officer, building, visibility=visibility), by=officer)
+    actions.cast_ballot(poll, by=resident, choice="yes")
+    assert set(results.shown_now(poll)) == shown
+    if "result" in shown:
+        assert results.shown_now(poll)["result"]["options"]["yes"]["votes"] == 1
+    actions.close_poll(poll, by=officer, reason="测试")
+    assert results.shown_now(poll)["result"] == poll.result
