@@ -1,16 +1,24 @@
 """Residents' pages: submit a suggestion, follow one's own, rate the result; the public list."""
 
+import functools
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from roundtable.audit.models import Event
+from roundtable.context_processors import ELDER_COOKIE
 from roundtable.people.models import Role
 from roundtable.places.models import Community, Home
 
@@ -195,7 +203,18 @@ def photo(request, reference, pk, thumbnail=False):
 
 
 def public_list(request, code):
-    community = get_object_or_404(Community, code=code)
+    community = _public_community(code)
+    body = _cached_body(
+        request,
+        community,
+        "list",
+        request.GET.urlencode(),
+        lambda: _public_list_body(request, community),
+    )
+    return render(request, "suggestions/public_list.html", {"community": community, "body": body})
+
+
+def _public_list_body(request, community):
     compounds = list(community.compounds.order_by("name"))
     statuses = [
         (s.value, s.label)
@@ -216,7 +235,7 @@ def public_list(request, code):
     query = request.GET.copy()
     query.pop("page", None)
     context = {"community": community, "form": form, "page": page, "query": query.urlencode()}
-    return render(request, "suggestions/public_list.html", context)
+    return render_to_string("suggestions/_public_list.html", context)
 
 
 def _public(community):
@@ -224,7 +243,15 @@ def _public(community):
 
 
 def public_detail(request, code, reference):
-    community = get_object_or_404(Community, code=code)
+    community = _public_community(code)
+    body = _cached_body(
+        request, community, "detail", reference, lambda: _public_detail_body(community, reference)
+    )
+    context = {"community": community, "reference": reference, "body": body}
+    return render(request, "suggestions/public_detail.html", context)
+
+
+def _public_detail_body(community, reference):
     public_photos = Photo.objects.filter(public=True)
     suggestion = get_object_or_404(
         _public(community)
@@ -244,4 +271,50 @@ def public_detail(request, code, reference):
     for step in steps:
         step.role_label = role_label(step.role)
     context = {"community": community, "suggestion": suggestion, "steps": steps, "public": True}
-    return render(request, "suggestions/public_detail.html", context)
+    return render_to_string("suggestions/_public_detail.html", context)
+
+
+# The public pages' content is cached, keyed by the community's version: the newest audit event
+# of the community and the newest of no community (organisations, people). Every change that
+# shows there is recorded in the audit log in its own transaction, so a new event, hence a new
+# key, is visible as soon as the change is: a stale page is never served, by any process, and
+# no cache has to be told anything. The header (login state, CSRF tokens, messages) is rendered
+# per request around it. The timeout only frees memory.
+PUBLIC_CACHE_SECONDS = 600
+
+
+def _public_community(code):
+    """The community, with its version, in one query (the only one when the cache answers).
+
+    Raw SQL because this runs on every view of a public page and the ORM's compilation of
+    the same query costs four times as much CPU as the query itself.
+    """
+    found = list(Community.objects.raw(_versioned_community_sql(), [code]))
+    if not found:
+        raise Http404
+    return found[0]
+
+
+@functools.cache
+def _versioned_community_sql():
+    event, community = Event._meta.db_table, Community._meta.db_table
+    newest = f"SELECT id FROM {event} WHERE community_id {{}} ORDER BY id DESC LIMIT 1"
+    return (
+        f"SELECT c.*, ({newest.format('= c.id')}) AS version, "
+        f"({newest.format('IS NULL')}) AS version_elsewhere FROM {community} c WHERE c.code = %s"
+    )
+
+
+def _cached_body(request, community, page, variant, render_body):
+    """The page's content from the cache, or rendered by `render_body` and kept."""
+    elder = request.COOKIES.get(ELDER_COOKIE) == "1"
+    digest = hashlib.sha256(variant.encode()).hexdigest()[:32]
+    key = (
+        f"public:{page}:{community.pk}:{community.version}:{community.version_elsewhere}:"
+        f"{get_language()}:{int(elder)}:{digest}"
+    )
+    body = cache.get(key)
+    if body is None:
+        body = render_body()
+        cache.set(key, body, PUBLIC_CACHE_SECONDS)
+    return mark_safe(body)  # rendered by our own templates, which escape what they show

@@ -14,7 +14,15 @@ from roundtable.notifications.models import Notification
 from roundtable.people.tests.factories import ResidencyFactory, UserFactory
 from roundtable.places.tests.factories import HomeFactory, UnitFactory
 from roundtable.suggestions import actions, intake
-from roundtable.suggestions.models import Channel, Photo, PhotoKind, Status, Step, Suggestion
+from roundtable.suggestions.models import (
+    Channel,
+    Photo,
+    PhotoKind,
+    Rating,
+    Status,
+    Step,
+    Suggestion,
+)
 
 from .factories import SuggestionFactory
 
@@ -262,6 +270,44 @@ def test_public_detail_shows_roles_not_staff(
             reverse("suggestions:public_detail", args=["lf", suggestion.reference])
         ).content.decode()
     assert "已安排更换地胶" in html and "王书记" not in html and worker.phone not in html
+
+
+def test_public_pages_are_cached_until_the_next_recorded_change(
+    client, suggestion, worker, resident, django_assert_num_queries
+):
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    actions.answer(suggestion, by=worker, text="已安排更换地胶。")
+    pages = [
+        reverse("suggestions:public", args=["lf"]),
+        reverse("suggestions:public_detail", args=["lf", suggestion.reference]),
+    ]
+    for url in pages:
+        client.get(url)
+        with django_assert_num_queries(1):  # the community and its version; the content is cached
+            html = client.get(url).content.decode()
+        assert ">awaiting your rating</span>" in html and ">completed</span>" not in html
+    actions.rate(suggestion, by=resident, rating=Rating.SATISFIED)
+    for url in pages:
+        html = client.get(url).content.decode()
+        assert ">completed</span>" in html and ">awaiting your rating</span>" not in html
+
+
+def test_public_pages_are_cached_per_language(client, suggestion, worker):
+    actions.answer(suggestion, by=worker, text="已安排更换地胶。")
+    url = reverse("suggestions:public_detail", args=["lf", suggestion.reference])
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Every step" in english and "Every step" not in chinese
+
+
+def test_public_pages_keep_the_visitor_header_out_of_the_cache(
+    client_of, client, suggestion, worker, resident
+):
+    actions.answer(suggestion, by=worker, text="已安排更换地胶。")
+    url = reverse("suggestions:public_detail", args=["lf", suggestion.reference])
+    client.get(url)  # cached by an anonymous visit
+    html = client_of(resident).get(url).content.decode()
+    assert "My suggestions" in html and "已安排更换地胶" in html
 
 
 def test_public_detail_of_untriaged_is_missing(client, suggestion):
