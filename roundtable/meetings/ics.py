@@ -60,9 +60,11 @@ def event(meeting, *, stamp=None):
     )
 
 
-def calendar(meetings, *, name):
-    """A VCALENDAR holding the meetings given."""
-    cal = Calendar.new(prodid=PRODID, name=name, method="PUBLISH", refresh_interval=REFRESH)
+def calendar(meetings, *, name, uid):
+    """A VCALENDAR holding the meetings given; `uid` names the calendar itself, stably."""
+    cal = Calendar.new(
+        prodid=PRODID, name=name, uid=uid, method="PUBLISH", refresh_interval=REFRESH
+    )
     stamp = timezone.now().astimezone(UTC)
     for meeting in meetings:
         cal.add_component(event(meeting, stamp=stamp))
@@ -82,20 +84,21 @@ def _for_feed(meetings):
 
 def meeting_ics(meeting):
     """The .ics of one meeting, as bytes."""
-    return calendar([meeting], name=meeting.title).to_ical()
+    return calendar([meeting], name=meeting.title, uid=f"calendar-{uid(meeting)}").to_ical()
 
 
 def community_feed(community):
     """Every announced meeting of the community from a year ago on, as bytes."""
     meetings = _for_feed(Meeting.objects.in_community(community))
-    return calendar(meetings, name=community.name).to_ical()
+    name, code = community.name, community.code
+    return calendar(meetings, name=name, uid=f"community-{code}@roundtable").to_ical()
 
 
 def person_feed(user):
     """The meetings a person is registered for or waiting for, as bytes."""
     active = Q(registrations__user=user, registrations__status__in=[Reg.REGISTERED, Reg.WAITLISTED])
     meetings = _for_feed(Meeting.objects.filter(active)).distinct()
-    return calendar(meetings, name=_("My meetings")).to_ical()
+    return calendar(meetings, name=_("My meetings"), uid=f"person-{user.pk}@roundtable").to_ical()
 
 
 def feed_token(user):

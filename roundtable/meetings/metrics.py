@@ -9,16 +9,20 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-from roundtable.people.models import ConstituencyGroup, Role, RoleAssignment
+from roundtable.people.models import ConstituencyGroup, RoleAssignment
 from roundtable.suggestions.metrics import percent
 
 from .models import IMPLEMENTED, ActionItem, Attendance, Meeting, Resolution
 from .quorum import in_community
 
 YOUNG_GROUPS = ("青年", "青年代表")
-NO_ROLE = _("resident (no role)")
-WALK_IN = _("walk-in (not registered)")
-NO_GROUP = _("no group")
+# Composition keys besides the role codes and group names, with their labels.
+NO_ROLE, WALK_IN, NO_GROUP = "no_role", "walk_in", ""
+LABELS = {
+    NO_ROLE: _("resident (no role)"),
+    WALK_IN: _("walk-in (not registered)"),
+    NO_GROUP: _("no group"),
+}
 
 DEFINITIONS = {
     "meetings_held": _(
@@ -112,27 +116,27 @@ def young(community, seen):
 
 
 def by_role(community, seen):
-    """Distinct participants per role held in the community (a person with two roles counts in
-    both); participants without a role and walk-ins in their own rows."""
+    """Distinct participants per role code held in the community (a person with two roles counts
+    in both); participants without a role and walk-ins under NO_ROLE and WALK_IN."""
     held = RoleAssignment.objects.filter(in_community(community), user_id__in=seen.users)
     people = {}
     for user_id, role in held.values_list("user_id", "role").distinct():
-        people.setdefault(str(Role(role).label), set()).add(user_id)
+        people.setdefault(role, set()).add(user_id)
     counts = {label: len(ids) for label, ids in people.items()}
     with_role = set().union(*people.values()) if people else set()
-    counts[str(NO_ROLE)] = len(seen.users - with_role)
-    counts[str(WALK_IN)] = seen.walk_ins
+    counts[NO_ROLE] = len(seen.users - with_role)
+    counts[WALK_IN] = seen.walk_ins
     return counts
 
 
 def by_group(community, seen):
-    """Distinct participants per constituency group; users in none and walk-ins as "no group"."""
+    """Distinct participants per group name; users in none and walk-ins under NO_GROUP."""
     groups = ConstituencyGroup.objects.filter(community=community, members__in=seen.users)
     counts, grouped = Counter(), set()
     for name, user_id in groups.values_list("name", "members").distinct():
         counts[name] += 1
         grouped.add(user_id)
-    counts[str(NO_GROUP)] = len(seen.users - grouped) + seen.walk_ins
+    counts[NO_GROUP] = len(seen.users - grouped) + seen.walk_ins
     return dict(counts)
 
 

@@ -92,7 +92,7 @@ def add_agenda_item(
     )
     if kind == AgendaItemKind.HOT_TOPIC:
         item.suggestions.set(suggestions)
-    late = current.status != Status.DRAFT and current.status != Status.SCHEDULED
+    late = current.status in {Status.AGENDA_PUBLISHED, Status.HELD}
     audit(item, "agenda_item_added", by=by, role=role, meeting=current, kind=kind, late=late)
     return item
 

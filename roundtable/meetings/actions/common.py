@@ -50,7 +50,9 @@ def role_of(by, meeting, permission=Perm.ORGANISE_MEETING):
 
 def locked(meeting):
     """The meeting's row, locked until the transaction ends: one writer at a time per meeting."""
-    return Meeting.objects.select_for_update().select_related("station").get(pk=meeting.pk)
+    return (
+        Meeting.objects.select_for_update(of=("self",)).select_related("station").get(pk=meeting.pk)
+    )
 
 
 def require_status(meeting, allowed, action):

@@ -123,8 +123,22 @@ def _set_resolve_by(suggestion, due):
     suggestion.save(update_fields=["resolve_by"])
 
 
+def _place(resolution, meeting, compound, building):
+    """Where the work is: as given, else the deliberated suggestion's place, else the station's.
+
+    Owners' staff see what lies in their scope (a property manager: their compound), so an
+    action item without a place reaches only community-wide staff.
+    """
+    if building is not None or compound is not None:
+        return {"building": building, "compound": compound}
+    item = resolution.agenda_item
+    if item is not None and item.suggestion_id:
+        return {"building": item.suggestion.building, "compound": item.suggestion.compound}
+    return {"compound": meeting.station.compound if meeting.station_id else None}
+
+
 @transaction.atomic
-def add_action_item(resolution, *, by, owner, due, text):
+def add_action_item(resolution, *, by, owner, due, text, compound=None, building=None):
     """Give an organisation work that carries out a resolution, with a due date.
 
     It becomes a suggestion (channel "meeting") dispatched to `owner`, so it is handled, chased
@@ -150,7 +164,7 @@ def add_action_item(resolution, *, by, owner, due, text):
         channel=Channel.MEETING,
         by=by,
         station=current.station,
-        compound=current.station.compound if current.station_id else None,
+        **_place(resolution, current, compound, building),
     )
     note = _("Resolution of %(meeting)s, due %(due)s.") % {"meeting": current.title, "due": due}
     suggestion_actions.dispatch(suggestion, by=by, owner=owner, note=note)
