@@ -182,7 +182,11 @@ def _apply_invitations(current, changes):
 
 @transaction.atomic
 def update_meeting(meeting, *, by, **changes):
-    """Change a meeting not yet held; everyone registered hears of a new time or place."""
+    """Change a meeting not yet held; everyone registered hears of a new time or place.
+
+    A higher capacity moves people up from the waiting list; a lower one keeps everyone
+    registered and only makes newcomers wait.
+    """
     unknown = changes.keys() - UPDATABLE - RELATED
     if unknown:
         raise TypeError(f"not a changeable field: {', '.join(sorted(unknown))}")

@@ -112,3 +112,11 @@ def test_a_walk_in_needs_a_name_or_a_valid_number(at_start, volunteer):
     with pytest.raises(ValidationError):
         actions.check_in(at_start, by=volunteer, name="某人", phone="12345")
     assert not Attendance.objects.exists()
+
+
+def test_the_people_checked_in_are_a_live_polls_electorate(at_start, volunteer, resident):
+    other = people(1)[0]
+    for user in (resident, other):
+        actions.check_in(at_start, by=user, token=at_start.check_in_token)
+    actions.check_in(at_start, by=volunteer, name="王大爷")
+    assert list(at_start.checked_in_users()) == sorted([resident, other], key=lambda u: u.pk)
