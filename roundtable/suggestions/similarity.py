@@ -10,7 +10,7 @@ chosen on the even rows of tests/data/duplicate_pairs.csv and is checked on the 
 import math
 import re
 import unicodedata
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -43,27 +43,47 @@ SYNONYMS = {
     "声控灯": "感应灯",
     "孩子": "小孩 小朋友",
     "老人": "老人家 老年人",
+    "车库": "地下车库 地库 地下停车场 停车库",
+    "共享单车": "小黄车 哈啰单车",
+    "排风扇": "排气扇",
+    "快递柜": "丰巢柜 丰巢",
+    "驿站": "菜鸟驿站 快递驿站",
+    "井盖": "窨井盖 下水道盖子 下水道盖",
+    "信报箱": "信箱 报箱",
+    "停水": "断水",
+    "婴儿车": "童车",
+    "按钮": "按键",
+    "大门": "正门",
+    "垃圾站": "垃圾房",
+    "公共卫生间": "公厕",
 }
 
 UNIGRAM_WEIGHT = 0.5  # single characters are weaker evidence than two-character words
 CONCEPT_WEIGHT = 0.7  # object and problem agree: the words differ more than the meaning
 RECENT_DAYS = 7
+# Months later the same words usually report the problem coming back, a new suggestion.
+RECENCY_FLOOR = 0.25
 PLACE_FACTORS = {
     "same_building": 1.25,
     "same_compound": 1.1,
     "unknown_place": 1.0,
     "other_building_named": 0.3,  # the texts name different buildings, units or rooms
     "other_building": 0.3,  # a problem inside a building, reported from two buildings
-    "other_compound": 0.4,
+    "other_compound": 0.3,
 }
 # Subcategories of problems inside one building (楼道, 电梯, 楼上漏水 …).
 BUILDING_SCOPED = frozenset({"01.01", "01.03", "01.05", "04.04", "05.01", "05.02", "05.03"})
 FLOOR = 0.15  # below this a candidate is not worth showing at all
+# Past this many candidates a lookup scores only those sharing a thing or a rare feature (df at
+# most RARE_SHARE of them, or RARE_MIN) with the new text: the rest cannot come near a match.
+PREFILTER_FROM = 1000
+RARE_SHARE, RARE_MIN = 0.02, 20
 # Chosen on the even rows of tests/data/duplicate_pairs.csv (the best balance of precision and
 # recall there, ties to the higher threshold: a wrong merge hides a resident's problem).
-DUPLICATE_THRESHOLD = 0.53
+DUPLICATE_THRESHOLD = 0.40
 
 _VARIANTS = {variant: word for word, variants in SYNONYMS.items() for variant in variants.split()}
+_VARIANTS |= {word: word for word in SYNONYMS}  # so that 信报箱 stays whole rather than 信+报箱
 _VARIANT_RE = re.compile("|".join(sorted(map(re.escape, _VARIANTS), key=len, reverse=True)))
 _PROBLEM_WORDS = {w: kind for kind, words in taxonomy.PROBLEMS.items() for w in words.split()}
 _NUMERALS = dict(zip("一二两三四五六七八九", (1, 2, 2, 3, 4, 5, 6, 7, 8, 9), strict=True))
@@ -74,7 +94,12 @@ _PLACE_RES = {
     "building": re.compile(r"(\d+)栋"),
     "unit": re.compile(r"(\d+)单元"),
     "room": re.compile(r"(?<!\d)(\d{3,4})(?![\d年元块米])"),
+    "gate": re.compile(r"([东西南北])门"),
 }
+# Places of the community outside any compound: reported from two compounds, still one problem.
+COMMUNITY_PLACES = re.compile(
+    "党群服务中心|卫生服务站|社区医院|社区食堂|菜场|菜市场|马路|路口|公交站|公交车站|站牌|地铁站"
+)
 # Particles that say nothing about the problem; dropped as unigrams only.
 _STOP_CHARS = frozenset("的了吗呢吧啊呀哦嘛么是在有我你他她它们这那就都也还很太把被给和又再个一")
 
@@ -239,33 +264,138 @@ def _found(chars, lexicon):
     return (grams | set(chars)) & lexicon.words.keys()
 
 
+# What a kind of concept weighs: a named thing says more than its subcategory, and asking or
+# proposing says little about which problem it is.
+THING_WEIGHTS = {"code": 0.5, "object": 1.0}
+WEAK_PROBLEMS = {"request": 0.3, "question": 0.3}
+# Problem kinds that residents use for one problem (停满了 / 堵了, 过期 / 不能用了).
+RELATED_PROBLEM = 0.5
+LANDMARK_WEIGHT = 0.3  # a thing named to say where the problem is, not what it is about
+_LANDMARK_RE = re.compile("的?(?:旁边|边上|附近|对面|那边|这边|后面|前面|周围|下面|上面|楼下|门口|里面|里)")
+_RELATED_PAIRS = frozenset(
+    frozenset(pair.split("~"))
+    for pair in (
+        "blocked~clutter broken~expired broken~danger broken~outage broken~trapped water~full "
+        "dirt~full height~missing theft~conduct request~missing"
+    ).split()
+)
+PROBLEMS_DIFFER = 0.3  # same thing, different problems (台阶太高 / 台阶碎了)
+PROBLEM_UNKNOWN = 0.75  # one text does not say what is wrong
+OBJECT_UNKNOWN = 0.6  # neither text names a thing
+OBJECT_ONE_SIDED = 0.3  # only one text names a thing
+
+
 @lru_cache(maxsize=1)
-def _concept_lexicon():
-    """The words of the subcategories and of taxonomy.PROBLEMS, with the concepts they stand for."""
+def _thing_lexicon():
+    """The words of the subcategories and of taxonomy.OBJECTS, with the things they stand for."""
     # Top-level words (安全, 坏了) are too vague to tell two problems apart.
     subcategories = [c for c in taxonomy.CATEGORIES if c.parent_code is not None]
     index = _keyword_index(_index_key(subcategories)).words
     words = {word: set(codes) for word, codes in index.items()}
-    for word, kind in _PROBLEM_WORDS.items():
-        words.setdefault(normalise(word), set()).add("problem:" + kind)
+    for name, listed in taxonomy.OBJECTS.items():
+        for word in filter(None, map(normalise, listed.split())):
+            words.setdefault(word, set()).add("object:" + name)
     return _Lexicon(words, frozenset(map(len, words)))
+
+
+@lru_cache(maxsize=1)
+def _problem_lexicon():
+    """The words of taxonomy.PROBLEMS with their kinds, and the things' words standing for none.
+
+    The things' words are there to be read whole: 自来水 is no 来水, 热水器打不着 no 着火.
+    """
+    objects = (normalise(word) for names in taxonomy.OBJECTS.values() for word in names.split())
+    words = {word: set() for word in objects if word}
+    for kind, listed in taxonomy.PROBLEMS.items():
+        for word in filter(None, map(normalise, listed.split())):
+            words.setdefault(word, set()).add(kind)
+    return _Lexicon(words, frozenset(map(len, words)))
+
+
+class Concepts(NamedTuple):
+    """What a text is about (subcategories and objects) and what is wrong, as weighted vectors."""
+
+    things: tuple
+    problems: tuple
+
+
+def _segmented(chars, lexicon):
+    """The lexicon's words in a normalised text, the longest from the left first.
+
+    Forward maximum matching: 能不能用 asks, it is no 不能用; 卫生间漏水 still says 漏.
+    """
+    lengths, words, i = sorted(lexicon.lengths, reverse=True), set(), 0
+    while i < len(chars):
+        word = next((chars[i : i + n] for n in lengths if chars[i : i + n] in lexicon.words), "")
+        words.add(word)
+        i += len(word) or 1
+    words.discard("")
+    return words
+
+
+def _only_a_landmark(word, chars):
+    """Whether a thing is only named to say where (桂花树旁边的水管: the pipe is the matter)."""
+    ends = [m.end() for m in re.finditer(re.escape(word), chars)]
+    return all(_LANDMARK_RE.match(chars, end) for end in ends)
+
+
+def _related(kind, other):
+    """How alike two problem kinds are: 1 for the same, RELATED_PROBLEM for neighbours."""
+    if kind == other:
+        return 1.0
+    return RELATED_PROBLEM if frozenset((kind, other)) in _RELATED_PAIRS else 0.0
+
+
+def _soft_dot(vector, other):
+    return sum(w * v * _related(k, o) for k, w in vector.items() for o, v in other.items())
+
+
+def _soft_cosine(left, right):
+    """Cosine of two problem vectors in which neighbouring kinds count partly as the same."""
+    (a, a_len), (b, b_len) = left, right
+    return min(1.0, _soft_dot(a, b) / (a_len * b_len))
 
 
 @lru_cache(maxsize=16384)
 def _concepts(text):
-    """Weights (summed word lengths) of the subcategories and problem kinds a text mentions."""
-    lexicon, vector = _concept_lexicon(), Counter()
-    for word in _found(normalise(text), lexicon):
+    """The things a text names and the problems it describes, weighted by word length."""
+    chars, things, problems = normalise(text), Counter(), Counter()
+    lexicon = _thing_lexicon()
+    for word in _found(chars, lexicon):
+        where = LANDMARK_WEIGHT if _only_a_landmark(word, chars) else 1.0
         for concept in lexicon.words[word]:
-            vector[concept] += len(word)
-    return _with_length(vector)
+            weight = THING_WEIGHTS["object" if concept.startswith("object:") else "code"]
+            things[concept] += len(word) * weight * where
+    lexicon = _problem_lexicon()
+    for word in _segmented(chars, lexicon):
+        for kind in lexicon.words[word]:
+            problems[kind] += len(word) * WEAK_PROBLEMS.get(kind, 1.0)
+    return Concepts(_with_length(things), (problems, math.sqrt(_soft_dot(problems, problems))))
+
+
+def _things_score(things, other):
+    if things[1] and other[1]:
+        return _cosine(things, other)
+    return OBJECT_ONE_SIDED if things[1] or other[1] else OBJECT_UNKNOWN
+
+
+def _problems_score(problems, other):
+    if problems[1] and other[1]:
+        return PROBLEMS_DIFFER + (1 - PROBLEMS_DIFFER) * _soft_cosine(problems, other)
+    return PROBLEM_UNKNOWN
+
+
+def _concept_score(concepts, other):
+    """Same thing and same problem: a duplicate needs both."""
+    things = _things_score(concepts.things, other.things)
+    return things * _problems_score(concepts.problems, other.problems)
 
 
 def _blend(chars, concepts, other_concepts):
     """Blend the character similarity with the similarity of what the words point to."""
-    if not concepts[1] and not other_concepts[1]:
+    if not any(v[1] for v in (*concepts, *other_concepts)):
         return chars
-    return (1 - CONCEPT_WEIGHT) * chars + CONCEPT_WEIGHT * _cosine(concepts, other_concepts)
+    return (1 - CONCEPT_WEIGHT) * chars + CONCEPT_WEIGHT * _concept_score(concepts, other_concepts)
 
 
 def _text_score(text, other, idf, vector, concepts):
@@ -291,90 +421,238 @@ def _get(record, name):
 
 @lru_cache(maxsize=16384)
 def _named_places(text):
-    """The buildings ("3栋"), units ("2单元") and rooms ("1502") a text names, by level."""
+    """The buildings ("3栋"), units ("2单元"), rooms ("1502") and gates a text names, by level."""
     chars = normalise(text)
     return {level: frozenset(pattern.findall(chars)) for level, pattern in _PLACE_RES.items()}
 
 
-def _name_other_places(text, other):
+def _name_other_places(named, other_named):
     """Whether two texts name different places at some level (3栋 / 5栋, 302 / 1101)."""
-    named, other_named = _named_places(text), _named_places(other)
     return any(named[k] and other_named[k] and not named[k] & other_named[k] for k in named)
 
 
-def _name_same_building(text, other):
-    """Whether two texts name a building in common, wherever their writers live."""
-    return bool(_named_places(text)["building"] & _named_places(other)["building"])
-
-
-def _inside_building(text):
+def _inside_building(concepts):
     """Whether the subcategory a text points to most is a problem inside a building."""
-    subcategories = {k: w for k, w in _concepts(text)[0].items() if "." in k}
+    subcategories = {k: w for k, w in concepts.things[0].items() if "." in k}
     return bool(subcategories) and max(subcategories, key=subcategories.get) in BUILDING_SCOPED
 
 
-def _same(new, candidate, field):
+def _same(mine, theirs):
     """True or False when both records know the field, None when either does not."""
-    mine, theirs = _get(new, field), _get(candidate, field)
     return None if mine is None or theirs is None else mine == theirs
 
 
 def place_relation(new, candidate):
     """How the places of two suggestions relate: a key of PLACE_FACTORS."""
-    text, other = _get(new, "text"), _get(candidate, "text")
-    same_compound = _same(new, candidate, "compound_id")
-    same_building = _same(new, candidate, "building_id")
+    return _relation(_entry(new), _entry(candidate))
+
+
+def _relation(new, candidate):
+    same_compound = _same(new.compound_id, candidate.compound_id)
+    same_building = _same(new.building_id, candidate.building_id)
     if same_compound is False:
-        return "other_compound"
-    if _name_other_places(text, other):
+        both_outside = new.outside_compounds and candidate.outside_compounds
+        return "unknown_place" if both_outside else "other_compound"
+    if _name_other_places(new.places, candidate.places):
         return "other_building_named"
-    if same_building or _name_same_building(text, other):
+    if same_building or new.places["building"] & candidate.places["building"]:
         return "same_building"
-    if same_building is False and _inside_building(text) and _inside_building(other):
+    if same_building is False and new.inside_building and candidate.inside_building:
         return "other_building"
     return "same_compound" if same_compound else "unknown_place"
 
 
 def days_apart(new, candidate):
     """Whole days between two suggestions; 0 when either date is missing."""
-    new_at, old_at = _get(new, "created_at"), _get(candidate, "created_at")
+    return _days_apart(_get(new, "created_at"), _get(candidate, "created_at"))
+
+
+def _days_apart(new_at, old_at):
     if new_at is None or old_at is None:
         return 0
     return int(abs((new_at - old_at).total_seconds()) // 86400)
 
 
 def recency_factor(days):
-    """1 within a week, then down towards 0.4: after a month the first is usually closed."""
+    """1 within a week, then down towards RECENCY_FLOOR: after a month the first is usually closed."""
     if days <= RECENT_DAYS:
         return 1.0
-    return 0.4 + 0.6 * math.exp(-(days - RECENT_DAYS) / 30)
+    return RECENCY_FLOOR + (1 - RECENCY_FLOOR) * math.exp(-(days - RECENT_DAYS) / 30)
 
 
 # Ranking
 
 
+class _Entry:
+    """A suggestion with everything ranking needs from its text worked out once."""
+
+    __slots__ = (
+        "id", "text", "compound_id", "building_id", "created_at", "chars", "features",
+        "concepts", "places", "inside_building", "outside_compounds", "norm", "norm_version",
+    )  # fmt: skip
+
+    def __init__(self, record):
+        self.id, self.text = _get(record, "id"), _get(record, "text") or ""
+        self.compound_id, self.building_id = _get(record, "compound_id"), _get(record, "building_id")
+        self.created_at = _get(record, "created_at")
+        self.chars, self.features = normalise(self.text), _weighted_tf(self.text)
+        self.concepts = _concepts(self.text)
+        self.places = _named_places(self.text)
+        self.inside_building = _inside_building(self.concepts)
+        self.outside_compounds = bool(COMMUNITY_PLACES.search(self.chars))
+        self.norm, self.norm_version = 0.0, None
+
+
+def _entry(record):
+    return record if isinstance(record, _Entry) else _Entry(record)
+
+
+def _weighted_tf(text):
+    """Each feature of a text with its sublinear term frequency."""
+    return {feature: _TF[count] for feature, count in _features(text).items()}
+
+
 def rank_duplicates(new, candidates, *, limit=5):
     """The `limit` candidates most likely to be the same suggestion as `new`, best first."""
     new_id = _get(new, "id")
-    candidates = [c for c in candidates if new_id is None or _get(c, "id") != new_id]
-    text = _get(new, "text")
-    idf = build_idf([text, *(_get(candidate, "text") for candidate in candidates)])
-    vector, concepts = _vector(text, idf), _concepts(text)
-    matches = (_match(new, candidate, idf, vector, concepts) for candidate in candidates)
-    matches = [match for match in matches if match is not None]
-    return sorted(matches, key=lambda match: -match.score)[:limit]
+    others = [c for c in candidates if new_id is None or _get(c, "id") != new_id]
+    return DuplicateIndex(others if new_id is None else [new, *others]).rank(new, limit=limit)
 
 
-def _match(new, candidate, idf, vector, concepts):
-    """The candidate's score and reasons, or None when it stays below FLOOR."""
-    text = _text_score(_get(new, "text"), _get(candidate, "text"), idf, vector, concepts)
-    if text * max(PLACE_FACTORS.values()) < FLOOR:
-        return None  # place and time cannot lift it to the floor
-    relation, days = place_relation(new, candidate), days_apart(new, candidate)
-    score = min(1.0, text * PLACE_FACTORS[relation] * recency_factor(days))
-    if score < FLOOR:
-        return None
-    return Match(_get(candidate, "id"), round(score, 4), _reasons(text, relation, days))
+class DuplicateIndex:
+    """Suggestions prepared once, so that each lookup scores only those that may match.
+
+    Document frequencies are kept as entries come and go, so IDF is always that of the indexed
+    texts (with the new one among them, as rank_duplicates has it). Past PREFILTER_FROM entries a
+    lookup scores only the entries that share a thing, a rare feature or, for a text that names
+    no thing, a problem with it: the others cannot come near the threshold.
+    """
+
+    def __init__(self, records=()):
+        self._entries, self._versions, self._df, self._version = {}, {}, Counter(), 0
+        self._by_feature, self._by_concept = defaultdict(set), defaultdict(set)
+        for record in records:
+            self.add(record)
+
+    def __len__(self):
+        return len(self._entries)
+
+    def __contains__(self, id):
+        return id in self._entries
+
+    def add(self, record):
+        """Index a suggestion (replacing an entry with its id)."""
+        entry = _entry(record)
+        self.discard(entry.id)
+        self._entries[entry.id] = entry
+        self._df.update(entry.features.keys())
+        for feature in entry.features:
+            self._by_feature[feature].add(entry.id)
+        for concept in _pool_keys(entry.concepts):
+            self._by_concept[concept].add(entry.id)
+        self._version += 1
+
+    def discard(self, id):
+        """Forget a suggestion, if indexed."""
+        entry = self._entries.pop(id, None)
+        self._versions.pop(id, None)
+        if entry is None:
+            return
+        self._df.subtract(entry.features.keys())
+        for feature in entry.features:
+            self._by_feature[feature].discard(id)
+        for concept in _pool_keys(entry.concepts):
+            self._by_concept[concept].discard(id)
+        self._version += 1
+
+    def sync(self, versions, fetch):
+        """Make the index hold exactly these {id: version}; `fetch(ids)` gives their records.
+
+        A version is anything that changes with the record (a checksum of its fields), so that an
+        edited record, or an id used again, is read again.
+        """
+        for id in [id for id in self._entries if self._versions.get(id) != versions.get(id)]:
+            self.discard(id)
+        missing = versions.keys() - self._entries.keys()
+        for record in fetch(missing) if missing else ():
+            self.add(record)
+            self._versions[_get(record, "id")] = versions.get(_get(record, "id"))
+
+    def rank(self, new, *, limit=5):
+        """The `limit` indexed suggestions most like `new`, best first (never `new` itself)."""
+        new = self._entries.get(_get(new, "id")) or _entry(new)
+        idf = self._idf(new)
+        vector = _with_length({f: tf * idf(f) for f, tf in new.features.items()})
+        matches = (self._match(new, self._entries[id], idf, vector) for id in self._pool(new))
+        matches = [match for match in matches if match is not None]
+        return sorted(matches, key=lambda match: (-match.score, str(match.candidate_id)))[:limit]
+
+    def _idf(self, new):
+        """IDF over the indexed texts and `new`, remembered per feature for one lookup."""
+        outside = new.id is None or new.id not in self._entries
+        documents, df, memo = len(self._entries) + outside, self._df, {}
+
+        def idf(feature):
+            if feature not in memo:
+                count = df.get(feature, 0) + (outside and feature in new.features)
+                boost = 1.0 if len(feature) > 1 else UNIGRAM_WEIGHT
+                memo[feature] = boost * (math.log((1 + documents) / (1 + count)) + 1)
+            return memo[feature]
+
+        return idf
+
+    def _pool(self, new):
+        """The ids worth scoring against `new`: all of them, or past PREFILTER_FROM the likely."""
+        if len(self._entries) <= PREFILTER_FROM:
+            return [id for id in self._entries if id != new.id]
+        rare = max(RARE_SHARE * len(self._entries), RARE_MIN)
+        pool = set()
+        for feature in new.features:
+            if len(feature) > 1 and self._df.get(feature, 0) <= rare:
+                pool |= self._by_feature[feature]
+        for concept in _pool_keys(new.concepts):
+            pool |= self._by_concept[concept]
+        pool.discard(new.id)
+        return pool
+
+    def _match(self, new, candidate, idf, vector):
+        """The candidate's score and reasons, or None when it stays below FLOOR."""
+        text = self._text(new, candidate, idf, vector)
+        if text * max(PLACE_FACTORS.values()) < FLOOR:
+            return None  # place and time cannot lift it to the floor
+        relation = _relation(new, candidate)
+        days = _days_apart(new.created_at, candidate.created_at)
+        score = min(1.0, text * PLACE_FACTORS[relation] * recency_factor(days))
+        if score < FLOOR:
+            return None
+        return Match(candidate.id, round(score, 4), _reasons(text, relation, days))
+
+    def _text(self, new, candidate, idf, vector):
+        if new.chars == candidate.chars:
+            return 1.0 if new.chars else 0.0
+        # An entry's length depends on the IDF: it stands while no entry comes or goes, unless
+        # the new text is not indexed (its own features then count in the IDF of this lookup).
+        version = self._version if new.id in self._entries else None
+        if version is None or candidate.norm_version != version:
+            candidate.norm = math.hypot(*(tf * idf(f) for f, tf in candidate.features.items()))
+            candidate.norm_version = version
+        chars = _dot(vector, candidate, idf)
+        return _blend(chars, new.concepts, candidate.concepts)
+
+
+def _dot(vector, candidate, idf):
+    """Cosine of a query vector and an entry whose length under this IDF is known."""
+    (weights, length), features = vector, candidate.features
+    if not length or not candidate.norm:
+        return 0.0
+    total = sum(w * features[f] * idf(f) for f, w in weights.items() if f in features)
+    return min(1.0, total / (length * candidate.norm))
+
+
+def _pool_keys(concepts):
+    """What a lookup may share with an entry to be scored: its things, else its problems."""
+    things = concepts.things[0].keys()
+    return things or ["problem:" + kind for kind in concepts.problems[0]]
 
 
 def _reasons(text_score, relation, days):

@@ -1,16 +1,18 @@
 """What the staff pages share: running an action from a form, and the likely duplicates."""
 
+import threading
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import MD5, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .actions import InvalidTransition
 from .models import OPEN, Status, Suggestion
-from .similarity import is_duplicate, rank_duplicates
+from .similarity import DuplicateIndex, is_duplicate
 
 RECENT_DAYS = 90
 REASONS = {
@@ -49,26 +51,49 @@ def _record(suggestion):
     }
 
 
+# One DuplicateIndex per community and process: a lookup then asks the database for the
+# candidates' ids with a checksum of what ranking reads, and for the rows it has not seen.
+_INDEXES = {}
+_INDEXES_KEPT = 64
+_INDEX_LOCK = threading.Lock()
+
+
+def _candidate_versions(suggestion):
+    """{id: checksum} of the community's open and recent suggestions, this one included."""
+    since = timezone.now() - timedelta(days=RECENT_DAYS)
+    checksum = MD5(Concat("text", "compound_id", "building_id", output_field=CharField()))
+    rows = (
+        Suggestion.objects.filter(community=suggestion.community_id)
+        .exclude(status__in=[Status.INVALID, Status.MERGED])
+        .filter(Q(status__in=OPEN) | Q(submitted_at__gte=since) | Q(pk=suggestion.pk))
+        .values_list("id", checksum)
+    )
+    return dict(rows)
+
+
+def _records(ids):
+    fields = ("id", "text", "compound_id", "building_id", "submitted_at")
+    for row in Suggestion.objects.filter(pk__in=ids).values(*fields):
+        row["created_at"] = row.pop("submitted_at")
+        yield row
+
+
+def _community_index(community_id):
+    index = _INDEXES.pop(community_id, None)
+    index = DuplicateIndex() if index is None else index
+    _INDEXES[community_id] = index  # the most recently used last
+    while len(_INDEXES) > _INDEXES_KEPT:
+        del _INDEXES[next(iter(_INDEXES))]
+    return index
+
+
 def likely_duplicates(suggestion, *, only_duplicates=False):
     """The top 5 open or recent suggestions of the community most like this one, with scores."""
-    since = timezone.now() - timedelta(days=RECENT_DAYS)
-    candidates = (
-        Suggestion.objects.filter(community=suggestion.community_id)
-        .exclude(pk=suggestion.pk)
-        .exclude(status__in=[Status.INVALID, Status.MERGED])
-        .filter(Q(status__in=OPEN) | Q(submitted_at__gte=since))
-    )
-    records = [
-        {
-            "id": c["id"],
-            "text": c["text"],
-            "compound_id": c["compound_id"],
-            "building_id": c["building_id"],
-            "created_at": c["submitted_at"],
-        }
-        for c in candidates.values("id", "text", "compound_id", "building_id", "submitted_at")
-    ]
-    matches = rank_duplicates(_record(suggestion), records, limit=5)
+    versions = _candidate_versions(suggestion)
+    with _INDEX_LOCK:
+        index = _community_index(suggestion.community_id)
+        index.sync(versions, _records)
+        matches = index.rank(_record(suggestion), limit=5)
     if only_duplicates:
         matches = [m for m in matches if is_duplicate(m.score)]
     found = Suggestion.objects.in_bulk([m.candidate_id for m in matches])

@@ -255,9 +255,9 @@ def test_rank_duplicates_over_2000_candidates_returns_the_top_five():
         Record(
             i,
             f"{rng.randint(1, 30)}栋{rng.choice(texts)}{rng.randint(1, 999)}号",
-            compound_id=rng.randint(1, 4),
+            compound_id=1,
             building_id=rng.randint(1, 30),
-            created_at=NOW - timedelta(days=rng.randint(0, 300)),
+            created_at=NOW - timedelta(days=rng.randint(0, 30)),
         )
         for i in range(2000)
     ]
