@@ -13,6 +13,9 @@ Four kinds (models.ElectorateKind):
   several groups is one voter labelled with the first group.
 - attendees: an explicit list of users, passed in by whoever opens the poll (the meetings app
   passes the people checked in).
+A voter's `group_label` (the breakdown published with the anonymised ballots) is their first
+constituency group, or for home-based electorates the compound: never anything finer, so the
+published file does not point at a building's few homes.
 """
 
 from collections import defaultdict

@@ -43,6 +43,7 @@ def metadata(poll):
         "quorum": poll.quorum,
         "threshold": poll.threshold,
         "weighted": "yes" if poll.weighted else "no",
+        "advisory": "yes" if poll.advisory else "no",
         "electorate_heads": str(poll.electorate_heads or 0),
         "electorate_area": str(poll.electorate_area or Decimal("0.00")),
     }
