@@ -12,8 +12,8 @@ percent half-up; they are always shown with their numerator and denominator ("14
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from functools import cache, cached_property
 
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import Coalesce, TruncMonth
@@ -221,12 +221,21 @@ HEADLINE = (
 )
 
 
+@cache
+def _weight(text):
+    return Fraction(text)
+
+
 def percent(numerator, denominator):
     """A whole percent, rounded half-up; None when there is nothing to divide by."""
     if not denominator:
         return None
-    exact = Fraction(numerator) * 100 / denominator
-    return int(Decimal(exact.numerator / Decimal(exact.denominator)).quantize(1, ROUND_HALF_UP))
+    if isinstance(numerator, Fraction):
+        top, bottom = numerator.numerator * 100, numerator.denominator * denominator
+    else:
+        top, bottom = numerator * 100, denominator
+    # Half-up for a non-negative top/bottom is floor(top/bottom + 1/2), exact in integers.
+    return (2 * top + bottom) // (2 * bottom)
 
 
 @dataclass(frozen=True)
@@ -235,15 +244,18 @@ class Rate:
     terms: tuple  # ((weight string, count name, count), ...)
     denominator: int
 
-    @property
+    @cached_property
     def numerator(self):
-        return sum((Fraction(w) * n for w, _name, n in self.terms), Fraction(0))
+        """A whole number, or a Fraction when a term is weighted."""
+        if not self.weighted:
+            return sum(n for _w, _name, n in self.terms)
+        return sum((_weight(w) * n for w, _name, n in self.terms), Fraction(0))
 
-    @property
+    @cached_property
     def percent(self):
         return percent(self.numerator, self.denominator)
 
-    @property
+    @cached_property
     def weighted(self):
         return any(w != "1" for w, _name, _n in self.terms)
 

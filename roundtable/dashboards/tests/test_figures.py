@@ -36,7 +36,11 @@ def test_anyone_sees_the_figures_without_logging_in(client, world):
     page = response.content.decode()
     assert "10 / 18 = 56%" not in page  # numbers are links, not bare text
     assert "Responded ÷ valid." in page
-    assert "/c/lf/figures/responded/" in page
+    assert '<a href="/c/lf/figures/collected/" class="num">20</a>' in page
+    rate = '<a href="/c/lf/figures/responded/">10</a> / <a href="/c/lf/figures/valid/">18</a> = 56%'
+    assert rate in page
+    cell = '<a href="/c/lf/figures/valid/?by=month&amp;key=2026-02" class="num">9</a>'
+    assert cell in page
 
 
 def test_the_figures_page_shows_no_personal_data(client, world, resident):
