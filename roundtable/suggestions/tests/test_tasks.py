@@ -160,7 +160,7 @@ def test_tick_sends_no_digest_before_eight(db):
     with time_machine.travel(datetime(2026, 11, 24, 7, 55, tzinfo=SHANGHAI), tick=False):
         call_command("tick", stdout=StringIO())
     names = [r.task.name for r in default_task_backend.results]
-    assert names == ["sweep_deadlines", "send_meeting_reminders"]
+    assert "sweep_deadlines" in names and "daily_digest" not in names  # other apps' tasks too
 
 
 def test_tick_now_runs_the_tasks_inline(suggestion, property_company):

@@ -9,6 +9,7 @@ from django.utils import timezone
 from roundtable.meetings.tasks import send_meeting_reminders
 from roundtable.suggestions.reminders import DigestDay
 from roundtable.suggestions.tasks import daily_digest, sweep_deadlines
+from roundtable.votes.tasks import close_due_polls
 
 DIGEST_AT = time(8, 0)  # Asia/Shanghai, the project's TIME_ZONE
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
         parser.add_argument("--now", action="store_true", help="Run the tasks inline, no worker.")
 
     def handle(self, *args, now=False, **options):
-        due = [sweep_deadlines, send_meeting_reminders]
+        due = [sweep_deadlines, send_meeting_reminders, close_due_polls]
         if digest_due(timezone.now()):
             due.append(daily_digest)
         for job in due:
