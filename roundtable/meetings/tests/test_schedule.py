@@ -114,3 +114,15 @@ def test_a_held_meeting_cannot_be_changed_or_cancelled(meeting, community_worker
         actions.update_meeting(meeting, by=community_worker, title="改")
     with pytest.raises(actions.InvalidTransition):
         actions.cancel_meeting(meeting, by=community_worker, reason="改期")
+
+
+def test_drafts_are_visible_only_to_those_who_may_organise_them(
+    meeting, community, community_worker, resident, volunteer
+):
+    from django.contrib.auth.models import AnonymousUser
+
+    draft = _schedule(community, community_worker, title="草稿", draft=True)
+    assert set(Meeting.objects.visible_to(community_worker)) == {meeting, draft}
+    for someone in (resident, volunteer, AnonymousUser()):
+        assert list(Meeting.objects.visible_to(someone)) == [meeting]
+    assert list(Meeting.objects.upcoming()) == [meeting]
