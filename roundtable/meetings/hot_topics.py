@@ -21,7 +21,7 @@ from roundtable.suggestions.models import Status, Suggestion
 from roundtable.suggestions.similarity import is_duplicate, rank_duplicates
 
 DAYS = 60
-MAX_PER_CATEGORY = 120  # pairwise ranking: ~1 s for 120 texts, ~3.5 s for 200 (bench, 2026-11)
+MAX_PER_CATEGORY = 120  # the ranking is pairwise: its cost grows with the square of this
 TITLE_LENGTH = 60
 
 
