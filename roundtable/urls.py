@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("roundtable.notifications.urls")),
     path("", include("roundtable.suggestions.urls")),
     path("", include("roundtable.dashboards.urls")),
+    path("", include("roundtable.votes.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,136 @@
+"""Voters' pages: the polls they may vote in, and the vote page (no JavaScript needed).
+
+The receipt code is shown once, on the page after voting: it is kept in the session only until
+that page is shown, and stored nowhere else in clear (only its hash is).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from roundtable.people.permissions import Perm, may
+
+from . import actions
+from .ballots import BallotRefused, require_voting
+from .forms import BallotForm, VoteForm
+from .models import Ballot, Channel, Option, Poll, Status
+from .views_common import is_officer, posted, run
+
+RECEIPT_KEY = "votes:receipt:%d"
+
+
+@login_required
+def my_polls(request):
+    mine = Ballot.objects.filter(poll=OuterRef("pk"), voter__user=request.user)
+    polls = (
+        Poll.objects.filter(voters__user=request.user)
+        .exclude(status=Status.DRAFT)
+        .distinct()
+        .select_related("community")
+        .annotate(voted=Exists(mine))
+        .order_by("status", "-closes_at", "-pk")[:50]
+    )
+    polls = list(polls)
+    context = {
+        "open_polls": [p for p in polls if p.status == Status.OPEN],
+        "closed_polls": [p for p in polls if p.status == Status.CLOSED],
+    }
+    return render(request, "votes/my_polls.html", context)
+
+
+@login_required
+def vote(request, pk):
+    poll = get_object_or_404(
+        Poll.objects.exclude(status=Status.DRAFT).select_related("community"), pk=pk
+    )
+    state = _state(poll, request.user)
+    form = _form(request, poll, state)
+    if request.method == "POST" and form.is_valid():
+        done = run(request, lambda: _submit(poll, request.user, form, state), form)
+        if done is not None:
+            return _after_vote(request, poll, done)
+    context = {
+        **state,
+        "poll": poll,
+        "form": form,
+        "show_form": request.method == "POST" or not state["blocked"],
+        "receipt": request.session.pop(RECEIPT_KEY % poll.pk, None),
+        "serial": request.GET.get("serial", "")[:30],
+        "may_enter": may(request.user, Perm.ENTER_BALLOTS, poll.scope),
+    }
+    return render(request, "votes/vote.html", context, status=400 if form.errors else 200)
+
+
+def _state(poll, user):
+    """The voter's rows and ballots in this poll, and why they cannot vote now (or None)."""
+    voters = list(poll.voters.filter(user=user))
+    ballots = {b.voter_id: b for b in Ballot.objects.filter(poll=poll, voter__in=voters)}
+    pending = [v for v in voters if v.pk not in ballots]
+    online = [v for v in voters if getattr(ballots.get(v.pk), "channel", "") == Channel.ONLINE]
+    changing = not pending and poll.changeable and bool(online)
+    return {
+        "voters": voters,
+        "ballots": [ballots[v.pk] for v in voters if v.pk in ballots],
+        "changing": changing,
+        "choosable": online if changing else pending,
+        "blocked": _blocked(poll, voters, pending, changing),
+    }
+
+
+def _blocked(poll, voters, pending, changing):
+    try:
+        require_voting(poll, online=True)
+    except BallotRefused as refusal:
+        return refusal.messages[0]
+    if not voters:
+        return _("You are not among the voters of this poll.")
+    if not pending and not changing:
+        return _("You have voted in this poll.")
+    return None
+
+
+def _form(request, poll, state):
+    options = list(poll.options.all())
+    initial = {}
+    if state["changing"] and len(state["choosable"]) == 1:
+        ballot = next(b for b in state["ballots"] if b.voter_id == state["choosable"][0].pk)
+        initial = BallotForm.initial_from(poll, ballot.choice)
+    return VoteForm(
+        posted(request),
+        poll=poll,
+        options=options,
+        voters=state["choosable"],
+        initial=initial,
+    )
+
+
+def _submit(poll, user, form, state):
+    chosen = form.cleaned_data.get("voter")
+    voter = next((v for v in state["choosable"] if v.pk == chosen), None)
+    if state["changing"]:
+        return actions.change_ballot(poll, by=user, choice=form.chosen(), voter=voter)
+    return actions.cast_ballot(poll, by=user, choice=form.chosen(), voter=voter)
+
+
+def _after_vote(request, poll, done):
+    if isinstance(done, Ballot):  # a change keeps the receipt code given the first time
+        messages.success(request, _("Your vote is changed. Your receipt code stays the same."))
+    else:
+        request.session[RECEIPT_KEY % poll.pk] = done.code
+        messages.success(request, _("Thank you: your vote is counted."))
+    return redirect("votes:vote", poll.pk)
+
+
+def option_image(request, pk, option):
+    """An option's picture: public once the poll is open, to its officers while a draft."""
+    found = get_object_or_404(Option.objects.select_related("poll"), pk=option, poll_id=pk)
+    poll = found.poll
+    if not found.image or (poll.status == Status.DRAFT and not is_officer(request.user, poll)):
+        raise Http404
+    response = FileResponse(found.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
