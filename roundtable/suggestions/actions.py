@@ -78,8 +78,11 @@ def _transition(suggestion, action, *, by, note="", target=None, check=None, **f
     return step
 
 
-def dispatch(suggestion, *, by, owner, category=None, urgent=False, note=""):
-    """Accept the suggestion as valid and send it to `owner` with accept-by and resolve-by."""
+def dispatch(suggestion, *, by, owner, category=None, urgent=False, note="", resolve_by=None):
+    """Accept the suggestion as valid and send it to `owner` with accept-by and resolve-by.
+
+    resolve_by defaults to the category's working days; a meeting's resolution sets its own.
+    """
     _require(
         owner.community_id in (None, suggestion.community_id),
         _("Choose an organisation of this community."),
@@ -98,7 +101,7 @@ def dispatch(suggestion, *, by, owner, category=None, urgent=False, note=""):
         urgent=urgent,
         dispatched_at=now,
         accept_by=now + timedelta(hours=hours),
-        resolve_by=deadlines.after_working_days(now, days),
+        resolve_by=resolve_by or deadlines.after_working_days(now, days),
         is_overdue=False,
     )
 

@@ -113,16 +113,6 @@ def _suggestion_text(resolution, text):
     return f"{text}\n\n{source}"[:MAX_TEXT]
 
 
-def _set_resolve_by(suggestion, due):
-    """The resolution's due date replaces the category's deadline that dispatch() set.
-
-    dispatch() takes no deadline of its own yet. Saving resolve_by here changes no figure: it
-    counts (on-time rate) only once the suggestion is responded, which comes later.
-    """
-    suggestion.resolve_by = _end_of(due)
-    suggestion.save(update_fields=["resolve_by"])
-
-
 def _place(resolution, meeting, compound, building):
     """Where the work is: as given, else the deliberated suggestion's place, else the station's.
 
@@ -167,8 +157,7 @@ def add_action_item(resolution, *, by, owner, due, text, compound=None, building
         **_place(resolution, current, compound, building),
     )
     note = _("Resolution of %(meeting)s, due %(due)s.") % {"meeting": current.title, "due": due}
-    suggestion_actions.dispatch(suggestion, by=by, owner=owner, note=note)
-    _set_resolve_by(suggestion, due)
+    suggestion_actions.dispatch(suggestion, by=by, owner=owner, note=note, resolve_by=_end_of(due))
     item = ActionItem.objects.create(
         resolution=resolution, text=text, owner=owner, due=due, suggestion=suggestion
     )
