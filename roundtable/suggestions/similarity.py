@@ -271,14 +271,16 @@ WEAK_PROBLEMS = {"request": 0.3, "question": 0.3}
 # Problem kinds that residents use for one problem (停满了 / 堵了, 过期 / 不能用了).
 RELATED_PROBLEM = 0.5
 LANDMARK_WEIGHT = 0.3  # a thing named to say where the problem is, not what it is about
-_LANDMARK_RE = re.compile("的?(?:旁边|边上|附近|对面|那边|这边|后面|前面|周围|下面|上面|楼下|门口|里面|里)")
-_RELATED_PAIRS = frozenset(
-    frozenset(pair.split("~"))
-    for pair in (
-        "blocked~clutter broken~expired broken~danger broken~outage broken~trapped water~full "
-        "dirt~full height~missing theft~conduct request~missing"
-    ).split()
+_LANDMARK_RE = re.compile(
+    "的?(?:旁边|边上|附近|对面|那边|这边|后面|前面|周围|下面|上面|楼下|门口|里面|里)"
 )
+_RELATED_PAIRS = (
+    "blocked~clutter broken~expired broken~danger broken~outage broken~trapped water~full "
+    "dirt~full height~missing theft~conduct request~missing"
+).split()
+_RELATED = {
+    tuple(p.split("~")[::step]): RELATED_PROBLEM for p in _RELATED_PAIRS for step in (1, -1)
+}
 PROBLEMS_DIFFER = 0.3  # same thing, different problems (台阶太高 / 台阶碎了)
 PROBLEM_UNKNOWN = 0.75  # one text does not say what is wrong
 OBJECT_UNKNOWN = 0.6  # neither text names a thing
@@ -341,13 +343,15 @@ def _only_a_landmark(word, chars):
 
 def _related(kind, other):
     """How alike two problem kinds are: 1 for the same, RELATED_PROBLEM for neighbours."""
-    if kind == other:
-        return 1.0
-    return RELATED_PROBLEM if frozenset((kind, other)) in _RELATED_PAIRS else 0.0
+    return 1.0 if kind == other else _RELATED.get((kind, other), 0.0)
 
 
 def _soft_dot(vector, other):
-    return sum(w * v * _related(k, o) for k, w in vector.items() for o, v in other.items())
+    total = 0.0
+    for kind, weight in vector.items():
+        for other_kind, other_weight in other.items():
+            total += weight * other_weight * _related(kind, other_kind)
+    return total
 
 
 def _soft_cosine(left, right):
@@ -474,7 +478,7 @@ def _days_apart(new_at, old_at):
 
 
 def recency_factor(days):
-    """1 within a week, then down towards RECENCY_FLOOR: after a month the first is usually closed."""
+    """1 within a week, then down to RECENCY_FLOOR: a month on, the first is usually closed."""
     if days <= RECENT_DAYS:
         return 1.0
     return RECENCY_FLOOR + (1 - RECENCY_FLOOR) * math.exp(-(days - RECENT_DAYS) / 30)
@@ -488,19 +492,31 @@ class _Entry:
 
     __slots__ = (
         "id", "text", "compound_id", "building_id", "created_at", "chars", "features",
-        "concepts", "places", "inside_building", "outside_compounds", "norm", "norm_version",
+        "concepts", "places", "inside_building", "outside_compounds", "keys", "vector",
+        "vector_version",
     )  # fmt: skip
 
     def __init__(self, record):
         self.id, self.text = _get(record, "id"), _get(record, "text") or ""
-        self.compound_id, self.building_id = _get(record, "compound_id"), _get(record, "building_id")
+        self.compound_id, self.building_id = (
+            _get(record, "compound_id"),
+            _get(record, "building_id"),
+        )
         self.created_at = _get(record, "created_at")
         self.chars, self.features = normalise(self.text), _weighted_tf(self.text)
         self.concepts = _concepts(self.text)
         self.places = _named_places(self.text)
         self.inside_building = _inside_building(self.concepts)
         self.outside_compounds = bool(COMMUNITY_PLACES.search(self.chars))
-        self.norm, self.norm_version = 0.0, None
+        self.keys = frozenset(self.features)
+        self.vector, self.vector_version = None, None
+
+    def weighted(self, idf, version):
+        """The TF-IDF vector and its length under `idf`, kept while `version` stands."""
+        if version is None or self.vector_version != version:
+            vector = {f: tf * idf(f) for f, tf in self.features.items()}
+            self.vector, self.vector_version = _with_length(vector), version
+        return self.vector
 
 
 def _entry(record):
@@ -580,12 +596,38 @@ class DuplicateIndex:
 
     def rank(self, new, *, limit=5):
         """The `limit` indexed suggestions most like `new`, best first (never `new` itself)."""
+        if limit <= 0:
+            return []
         new = self._entries.get(_get(new, "id")) or _entry(new)
-        idf = self._idf(new)
-        vector = _with_length({f: tf * idf(f) for f, tf in new.features.items()})
-        matches = (self._match(new, self._entries[id], idf, vector) for id in self._pool(new))
-        matches = [match for match in matches if match is not None]
-        return sorted(matches, key=lambda match: (-match.score, str(match.candidate_id)))[:limit]
+        # Vectors depend on the IDF: they stand while no entry comes or goes, unless the new
+        # text is not indexed (its own features then count in the IDF of this lookup only).
+        idf, version = self._idf(new), self._version if new.id in self._entries else None
+        vector = new.weighted(idf, version)
+        matches = []
+        # Place and time bound the score: from the most promising down, stop once a candidate
+        # could not beat the `limit`-th best even with the same text.
+        for bound, relation, days, candidate in self._bounded(new):
+            if len(matches) >= limit and bound < matches[limit - 1].score:
+                break
+            match = self._match(new, candidate, vector, idf, version, relation, days)
+            if match is not None:
+                matches.append(match)
+                matches.sort(key=lambda match: (-match.score, str(match.candidate_id)))
+                del matches[limit:]
+        return matches[:limit]
+
+    def _bounded(self, new):
+        """(highest possible score, place relation, days apart, entry) of the pool, best first."""
+        bounded = []
+        for id in self._pool(new):
+            candidate = self._entries[id]
+            relation = _relation(new, candidate)
+            days = _days_apart(new.created_at, candidate.created_at)
+            bound = round(min(1.0, PLACE_FACTORS[relation] * recency_factor(days)), 4)
+            if bound >= FLOOR:
+                bounded.append((bound, relation, days, candidate))
+        bounded.sort(key=lambda row: row[0], reverse=True)
+        return bounded
 
     def _idf(self, new):
         """IDF over the indexed texts and `new`, remembered per feature for one lookup."""
@@ -615,38 +657,22 @@ class DuplicateIndex:
         pool.discard(new.id)
         return pool
 
-    def _match(self, new, candidate, idf, vector):
+    def _match(self, new, candidate, vector, idf, version, relation, days):
         """The candidate's score and reasons, or None when it stays below FLOOR."""
-        text = self._text(new, candidate, idf, vector)
-        if text * max(PLACE_FACTORS.values()) < FLOOR:
-            return None  # place and time cannot lift it to the floor
-        relation = _relation(new, candidate)
-        days = _days_apart(new.created_at, candidate.created_at)
+        text = self._text(new, candidate, vector, idf, version)
         score = min(1.0, text * PLACE_FACTORS[relation] * recency_factor(days))
         if score < FLOOR:
             return None
         return Match(candidate.id, round(score, 4), _reasons(text, relation, days))
 
-    def _text(self, new, candidate, idf, vector):
+    def _text(self, new, candidate, vector, idf, version):
         if new.chars == candidate.chars:
             return 1.0 if new.chars else 0.0
-        # An entry's length depends on the IDF: it stands while no entry comes or goes, unless
-        # the new text is not indexed (its own features then count in the IDF of this lookup).
-        version = self._version if new.id in self._entries else None
-        if version is None or candidate.norm_version != version:
-            candidate.norm = math.hypot(*(tf * idf(f) for f, tf in candidate.features.items()))
-            candidate.norm_version = version
-        chars = _dot(vector, candidate, idf)
-        return _blend(chars, new.concepts, candidate.concepts)
-
-
-def _dot(vector, candidate, idf):
-    """Cosine of a query vector and an entry whose length under this IDF is known."""
-    (weights, length), features = vector, candidate.features
-    if not length or not candidate.norm:
-        return 0.0
-    total = sum(w * features[f] * idf(f) for f, w in weights.items() if f in features)
-    return min(1.0, total / (length * candidate.norm))
+        (weights, length), (other, other_length) = vector, candidate.weighted(idf, version)
+        if not length or not other_length:
+            return _blend(0.0, new.concepts, candidate.concepts)
+        total = sum([weights[f] * other[f] for f in new.keys & candidate.keys])
+        return _blend(min(1.0, total / (length * other_length)), new.concepts, candidate.concepts)
 
 
 def _pool_keys(concepts):

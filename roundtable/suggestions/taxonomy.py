@@ -464,8 +464,8 @@ PROBLEMS = {
     # Asking and proposing say little about which problem it is: similarity weighs them less.
     "request": "建议 希望 能不能 可不可以 改造",
     "conduct": "不牵绳 不捡 不听 不理 态度 骂 私自 偷 丢",
-    "service": "不拖 才拖 不扫 只打扫 打不通 没人接 没人管 没人来 敷衍 不通知 不作为 不干活 不管事 不在岗 玩手机 "
-    "睡觉 不登记 没人应",
+    "service": "不拖 才拖 不扫 只打扫 打不通 没人接 没人管 没人来 敷衍 不通知 不作为 不干活 "
+    "不管事 不在岗 玩手机 睡觉 不登记 没人应",
     "hours": "时间 太早 太短 锁门 关门 开放 不开门 晚上不开 关得 延长 周末",
     "height": "太高 太低 水压",
     "expired": "过期 不合格",

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import CharField, Q
 from django.db.models.functions import MD5, Concat
 from django.utils import timezone
@@ -51,24 +52,40 @@ def _record(suggestion):
     }
 
 
-# One DuplicateIndex per community and process: a lookup then asks the database for the
-# candidates' ids with a checksum of what ranking reads, and for the rows it has not seen.
+# One DuplicateIndex per community and process, so that a lookup reads only what changed. On
+# PostgreSQL a checksum of the candidates' ids tells whether anything did (ids are never used
+# again there, and texts and places are not edited); elsewhere, as in tests on SQLite where a
+# rolled-back id comes back, each candidate's fields are checksummed.
 _INDEXES = {}
 _INDEXES_KEPT = 64
 _INDEX_LOCK = threading.Lock()
 
 
-def _candidate_versions(suggestion):
-    """{id: checksum} of the community's open and recent suggestions, this one included."""
+def _candidates(suggestion):
+    """The community's open suggestions and those of the last RECENT_DAYS, this one included."""
     since = timezone.now() - timedelta(days=RECENT_DAYS)
-    checksum = MD5(Concat("text", "compound_id", "building_id", output_field=CharField()))
-    rows = (
+    return (
         Suggestion.objects.filter(community=suggestion.community_id)
         .exclude(status__in=[Status.INVALID, Status.MERGED])
         .filter(Q(status__in=OPEN) | Q(submitted_at__gte=since) | Q(pk=suggestion.pk))
-        .values_list("id", checksum)
+        .order_by()
     )
-    return dict(rows)
+
+
+def _ids_checksum(candidates):
+    """A checksum of the candidates' ids in one row, on PostgreSQL; None elsewhere."""
+    if connection.vendor != "postgresql":
+        return None
+    sql, params = candidates.values("id").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT md5(string_agg(id::text, ',' ORDER BY id)) FROM ({sql}) c", params)
+        return cursor.fetchone()[0]
+
+
+def _versions(candidates):
+    """{id: checksum of the fields ranking reads} of the candidates."""
+    fields = ("text", "compound_id", "building_id", "submitted_at")
+    return dict(candidates.values_list("id", MD5(Concat(*fields, output_field=CharField()))))
 
 
 def _records(ids):
@@ -79,20 +96,24 @@ def _records(ids):
 
 
 def _community_index(community_id):
-    index = _INDEXES.pop(community_id, None)
-    index = DuplicateIndex() if index is None else index
-    _INDEXES[community_id] = index  # the most recently used last
+    """This process's (index, ids checksum) of a community, the least recently used dropped."""
+    kept = _INDEXES.pop(community_id, None) or [DuplicateIndex(), None]
+    _INDEXES[community_id] = kept
     while len(_INDEXES) > _INDEXES_KEPT:
         del _INDEXES[next(iter(_INDEXES))]
-    return index
+    return kept
 
 
 def likely_duplicates(suggestion, *, only_duplicates=False):
     """The top 5 open or recent suggestions of the community most like this one, with scores."""
-    versions = _candidate_versions(suggestion)
+    candidates = _candidates(suggestion)
+    checksum = _ids_checksum(candidates)
     with _INDEX_LOCK:
-        index = _community_index(suggestion.community_id)
-        index.sync(versions, _records)
+        kept = _community_index(suggestion.community_id)
+        index = kept[0]
+        if checksum is None or checksum != kept[1]:
+            index.sync(_versions(candidates), _records)
+            kept[1] = checksum
         matches = index.rank(_record(suggestion), limit=5)
     if only_duplicates:
         matches = [m for m in matches if is_duplicate(m.score)]
