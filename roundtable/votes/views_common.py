@@ -75,7 +75,7 @@ def public_poll(code, pk):
     """An open or closed poll of the community `code`; drafts are nobody's business yet."""
     return get_object_or_404(
         Poll.objects.exclude(status=Status.DRAFT).select_related(
-            "community__street", "compound", "building", "created_by"
+            "community__street", "compound", "building__compound", "created_by"
         ),
         pk=pk,
         community__code=code,

@@ -30,7 +30,7 @@ def community_polls(request, code):
     polls = (
         Poll.objects.filter(community=community)
         .exclude(status=Status.DRAFT)
-        .select_related("compound", "building")
+        .select_related("compound", "building__compound")
         .order_by("-status", "-closes_at", "-pk")  # open before closed
     )
     page = Paginator(polls, PER_PAGE).get_page(request.GET.get("page"))

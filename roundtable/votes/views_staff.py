@@ -46,7 +46,7 @@ def poll_list(request):
     community = next((c for c in communities if c.code == code), communities[0])
     polls = (
         officer_polls(request.user, community)
-        .select_related("compound", "building")
+        .select_related("compound", "building__compound")
         .annotate(
             ballot_count=_count(Ballot),
             conflict_count=_count(Conflict, resolved_at__isnull=True),

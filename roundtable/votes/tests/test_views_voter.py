@@ -13,6 +13,14 @@ from roundtable.votes.models import Ballot, Conflict, Method, receipt_hash
 
 from .conftest import make_poll
 
+
+@pytest.fixture
+def client(client):
+    """These tests read the English wording (the site's default language is Chinese)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client
+
+
 PLANS = [
     {"title": "北门空地"},
     {"title": "东侧绿地", "estimated_cost": "98000.00"},
