@@ -12,7 +12,10 @@ from openpyxl import load_workbook
 from roundtable.audit.models import Event
 from roundtable.votes import actions, results
 
-from .test_views_public import owners, shed, shed_poll  # noqa: F401 — fixtures
+from . import test_views_public as public
+
+owners, shed = public.owners, public.shed  # the J5 owners and the closed e-bike shed poll
+shed_poll = public.shed_poll
 
 
 def _rows(response):
@@ -25,7 +28,7 @@ def _cells(rows):
 
 
 def test_the_electorate_sheet_has_chinese_headers_and_every_voter(
-    client, officer, building, owners, resident  # noqa: F811
+    client, officer, building, owners, resident
 ):
     poll = shed_poll(officer, building)
     actions.cast_ballot(poll, by=owners[0], choice="yes")
@@ -51,7 +54,7 @@ def test_a_drafts_electorate_is_not_frozen_yet(client, draft, officer):
     assert client.get(reverse("votes:electorate", args=[draft.pk])).status_code == 404
 
 
-def test_the_result_sheet_shows_each_condition(client, officer, shed):  # noqa: F811
+def test_the_result_sheet_shows_each_condition(client, officer, shed):
     client.force_login(officer)
     rows = _rows(client.get(reverse("votes:result_xlsx", args=[shed.pk])))
     cells = _cells(rows)
@@ -67,7 +70,7 @@ def test_an_open_poll_has_no_result_sheet_and_no_published_files(client, poll, o
         assert client.get(reverse(f"votes:{name}", args=["lf", poll.pk])).status_code == 404
 
 
-def test_the_ballot_file_recounts_to_the_published_result(client, shed, tmp_path):  # noqa: F811
+def test_the_ballot_file_recounts_to_the_published_result(client, shed, tmp_path):
     response = client.get(reverse("votes:ballots_csv", args=["lf", shed.pk]))
     assert response["Content-Type"].startswith("text/csv")
     path = tmp_path / "ballots.csv"
@@ -80,7 +83,7 @@ def test_the_ballot_file_recounts_to_the_published_result(client, shed, tmp_path
     assert hashlib.sha256(response.content).hexdigest() == closed.details["ballot_file_sha256"]
 
 
-def test_the_receipt_list_matches_its_published_digest(client, shed):  # noqa: F811
+def test_the_receipt_list_matches_its_published_digest(client, shed):
     response = client.get(reverse("votes:receipts", args=["lf", shed.pk]))
     text = response.content.decode()
     assert text.splitlines() == results.receipt_hashes(shed) and len(text.splitlines()) == 9
@@ -88,7 +91,7 @@ def test_the_receipt_list_matches_its_published_digest(client, shed):  # noqa: F
     assert hashlib.sha256(response.content).hexdigest() == closed.details["receipts_sha256"]
 
 
-def test_the_short_script_recounts_the_file_too(client, shed, tmp_path):  # noqa: F811
+def test_the_short_script_recounts_the_file_too(client, shed, tmp_path):
     import subprocess
     import sys
     from pathlib import Path
