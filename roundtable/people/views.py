@@ -194,6 +194,9 @@ def workspace(request):
             "may_triage": may_anywhere(request.user, Perm.TRIAGE),
             "may_handle": may_anywhere(request.user, Perm.HANDLE_DISPATCHED),
             "may_slips": may_anywhere(request.user, Perm.ENTER_SLIPS),
+            "may_polls": any(
+                may_anywhere(request.user, p) for p in (Perm.RUN_POLL, Perm.ENTER_BALLOTS)
+            ),
             "may_admin": request.user.is_staff,
         },
     )
