@@ -80,7 +80,7 @@ PREFILTER_FROM = 1000
 RARE_SHARE, RARE_MIN = 0.02, 20
 # Chosen on the even rows of tests/data/duplicate_pairs.csv (the best balance of precision and
 # recall there, ties to the higher threshold: a wrong merge hides a resident's problem).
-DUPLICATE_THRESHOLD = 0.40
+DUPLICATE_THRESHOLD = 0.401
 
 _VARIANTS = {variant: word for word, variants in SYNONYMS.items() for variant in variants.split()}
 _VARIANTS |= {word: word for word in SYNONYMS}  # so that 信报箱 stays whole rather than 信+报箱
@@ -276,7 +276,7 @@ _LANDMARK_RE = re.compile(
 )
 _RELATED_PAIRS = (
     "blocked~clutter broken~expired broken~danger broken~outage broken~trapped water~full "
-    "dirt~full height~missing theft~conduct request~missing"
+    "dirt~full height~missing theft~conduct request~missing full~service"
 ).split()
 _RELATED = {
     tuple(p.split("~")[::step]): RELATED_PROBLEM for p in _RELATED_PAIRS for step in (1, -1)

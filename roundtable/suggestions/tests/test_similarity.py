@@ -114,7 +114,7 @@ def test_the_threshold_is_the_one_chosen_on_the_even_rows():
 
 
 def test_precision_and_recall_are_measured_and_do_not_regress():
-    """Floors just under the measured values; the targets are in the next test."""
+    """Floors just under the measured values (held out: precision 0.77, recall 0.67)."""
     print()
     for name, scored in _halves().items():
         precision, recall = _precision_recall(scored, DUPLICATE_THRESHOLD)
@@ -122,22 +122,49 @@ def test_precision_and_recall_are_measured_and_do_not_regress():
             f"duplicates, {name:20} n={len(scored):3}  precision {precision:.3f}  "
             f"recall {recall:.3f}"
         )
-    assert min(_precision_recall(_halves()["all"], DUPLICATE_THRESHOLD)) >= 0.70
-    assert min(_precision_recall(_halves()["odd rows (held out)"], DUPLICATE_THRESHOLD)) >= 0.60
+    precision, recall = _precision_recall(_halves()["odd rows (held out)"], DUPLICATE_THRESHOLD)
+    assert precision >= 0.75 and recall >= 0.65
+
+
+def test_precision_and_recall_reach_0_8_on_all_rows():
+    assert min(_precision_recall(_halves()["all"], DUPLICATE_THRESHOLD)) >= 0.8
 
 
 @pytest.mark.xfail(
     strict=True,
     reason=(
-        "target not reached: measured precision 0.72 / recall 0.76 on all rows and "
-        "0.64 / 0.68 on the held-out odd rows; pairs such as 狗叫 / 遛狗不牵绳 need more "
-        "than character n-grams and a keyword lexicon"
+        "target not reached on the held-out odd rows: precision 0.77, recall 0.67 (all rows "
+        "0.84 / 0.82, tuning rows 0.90 / 0.96). Pairs whose words the lexicon does not know "
+        "(刷脸 / 人脸识别 before it learnt them) fall back on shared characters"
     ),
 )
-def test_precision_and_recall_reach_the_target():
-    scored = _halves()
-    assert min(_precision_recall(scored["all"], DUPLICATE_THRESHOLD)) >= 0.8
-    assert min(_precision_recall(scored["odd rows (held out)"], DUPLICATE_THRESHOLD)) >= 0.75
+def test_precision_and_recall_reach_0_8_on_the_held_out_rows():
+    assert min(_precision_recall(_halves()["odd rows (held out)"], DUPLICATE_THRESHOLD)) >= 0.8
+
+
+def test_the_prefilter_flags_the_same_duplicates_as_scoring_every_candidate(monkeypatch):
+    """With a prefilter from 100 candidates, the 660-text backlog is looked up as in production."""
+    monkeypatch.setattr(similarity, "PREFILTER_FROM", 100)
+    filtered = [_rank_score(i, row) for i, row in enumerate(PAIRS)]
+    assert [is_duplicate(s) for s in filtered] == [is_duplicate(s) for s, _ in _scored()]
+
+
+def test_an_index_follows_the_records_it_is_synced_to():
+    index = similarity.DuplicateIndex()
+    records = {i: _record(i, text) for i, text in enumerate(["电梯坏了", "电梯又坏了", "路灯不亮"])}
+    fetched = []
+
+    def fetch(ids):
+        fetched.append(sorted(ids))
+        return [records[i] for i in ids]
+
+    index.sync({0: "a", 1: "a", 2: "a"}, fetch)
+    assert [m.candidate_id for m in index.rank(records[0])] == [1]
+    records[1] = _record(1, "路灯又不亮了")
+    index.sync({0: "a", 1: "b"}, fetch)  # 1 changed, 2 is gone
+    assert fetched == [[0, 1, 2], [1]]
+    assert len(index) == 2 and 2 not in index
+    assert index.rank(records[0]) == [] and [m.candidate_id for m in index.rank(records[2])] == [1]
 
 
 # Measuring category suggestion on the examples
