@@ -22,5 +22,6 @@ urlpatterns = [
     path("", include("roundtable.suggestions.urls")),
     path("", include("roundtable.dashboards.urls")),
     path("", include("roundtable.votes.urls")),
+    path("", include("roundtable.meetings.urls")),
     path("admin/", admin.site.urls),
 ]

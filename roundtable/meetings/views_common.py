@@ -1,0 +1,111 @@
+"""What the meeting pages share: fetching a meeting for staff, running an action, the QR code."""
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from roundtable.people.permissions import Perm, communities_in_scope, may, require
+
+from .actions import InvalidTransition
+from .models import Meeting
+from .models import RegistrationStatus as Reg
+
+STAFF_PERMISSIONS = (Perm.ORGANISE_MEETING, Perm.CHECK_IN)
+
+
+def staff_communities(user):
+    """Communities where the person organises meetings or checks people in."""
+    found = communities_in_scope(user, Perm.ORGANISE_MEETING) | communities_in_scope(
+        user, Perm.CHECK_IN
+    )
+    return found.distinct().order_by("name")
+
+
+def staff_meeting(request, pk, permission=Perm.ORGANISE_MEETING):
+    """The meeting, if the person may see it (else 404), and act on it (else 403)."""
+    visible = Meeting.objects.visible_to(request.user).select_related(
+        "community", "station", "organiser", "minutes"
+    )
+    meeting = get_object_or_404(visible, pk=pk)
+    require(may(request.user, permission, meeting.permission_place))
+    return meeting
+
+
+def public_meeting(user, code, pk):
+    """A listed meeting of the community named by `code` (drafts only for their organisers)."""
+    visible = Meeting.objects.visible_to(user).select_related(
+        "community", "station", "organiser", "minutes"
+    )
+    return get_object_or_404(visible, pk=pk, community__code=code)
+
+
+def posted(request):
+    """The form data of a POST, else None (a GET shows unbound forms)."""
+    return request.POST if request.method == "POST" else None
+
+
+def run(request, call, form=None, success=""):
+    """Call the action; a refusal goes on the form (or in a message) and changes nothing.
+
+    Returns the action's result, or None when it was refused.
+    """
+    try:
+        result = call()
+    except InvalidTransition as error:
+        messages.error(request, str(error))  # the meeting moved on: the input itself is fine
+    except ValidationError as error:
+        if form is None:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            form.add_error(None, error.messages)
+    except PermissionDenied as error:
+        messages.error(request, str(error) or _("You may not do this here."))
+    else:
+        if success:
+            messages.success(request, success)
+        return result if result is not None else True
+    return None
+
+
+def run_page_action(request, actions, forms, call_with):
+    """Handle a POST naming one of `actions` (name → (form factory, call, message)).
+
+    Returns (name, the action's result) when it was done, else (None, None); a refused form
+    stays in `forms` with its errors.
+    """
+    name = request.POST.get("action")
+    if request.method != "POST" or name not in actions:
+        return None, None
+    make, call, success = actions[name]
+    forms[name] = form = make(request.POST)
+    if not form.is_valid():
+        return None, None
+    done = run(request, lambda: call_with(call, form.cleaned_data), form, str(success or ""))
+    return (name, done) if done is not None else (None, None)
+
+
+def back(request, name, meeting, anchor=""):
+    url = reverse(name, args=[meeting.pk])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+def qr_svg(url, title):
+    """`url` as an inline SVG QR code (scalable, prints sharp, no image request)."""
+    svg = segno.make(url, error="m").svg_inline(scale=4, omitsize=True, title=title)
+    return mark_safe(svg)  # noqa: S308 — segno writes the markup and escapes the title
+
+
+def registration_counts(meeting):
+    """How many are registered and waiting, in one query."""
+    from django.db.models import Count
+
+    return meeting.registrations.aggregate(
+        registered=Count("pk", filter=Q(status=Reg.REGISTERED)),
+        waiting=Count("pk", filter=Q(status=Reg.WAITLISTED)),
+    )

@@ -1,0 +1,193 @@
+"""Residents' and public pages: the community's meetings, one meeting (register, agenda), the
+printable agenda, the published minutes, the meeting figures and a person's own meetings."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from roundtable.people.permissions import Perm, may
+from roundtable.places.models import Community
+from roundtable.suggestions.models import Status as SuggestionStatus
+from roundtable.votes.models import Poll
+from roundtable.votes.models import Status as PollStatus
+
+from . import actions, ics, metrics
+from .forms import PeriodForm
+from .models import ANNOUNCED, HELD, Meeting, Registration
+from .models import RegistrationStatus as Reg
+from .views_agenda import timed
+from .views_common import public_meeting, registration_counts, run
+from .views_minutes import minutes_of, resolutions_of
+from .views_staff import labelled_groups, labelled_roles
+
+PER_PAGE = 20
+NOT_PUBLIC = {SuggestionStatus.SUBMITTED, SuggestionStatus.INVALID, SuggestionStatus.MERGED}
+
+
+def public_list(request, code):
+    community = get_object_or_404(Community, code=code)
+    meetings = Meeting.objects.visible_to(request.user).in_community(community)
+    meetings = meetings.select_related("station")
+    now = timezone.now()
+    coming = meetings.filter(ends_at__gt=now).order_by("starts_at", "pk")
+    past = meetings.filter(ends_at__lte=now).order_by("-starts_at", "-pk")
+    context = {
+        "community": community,
+        "coming": coming,
+        "page": Paginator(past, PER_PAGE).get_page(request.GET.get("page")),
+    }
+    return render(request, "meetings/public_list.html", context)
+
+
+def agenda_shown(meeting, user):
+    """The agenda is public once published (or the meeting held); organisers see it always."""
+    if meeting.agenda_published_at or meeting.status in HELD:
+        return True
+    return may(user, Perm.ORGANISE_MEETING, meeting.permission_place)
+
+
+def agenda_items(meeting):
+    items = timed(meeting, list(meeting.agenda_items.prefetch_related("suggestions")))
+    for item in items:
+        linked = list(item.suggestions.all())
+        item.linked_count = len(linked)
+        item.public_links = [s for s in linked if s.status not in NOT_PUBLIC]
+    return items
+
+
+def detail(request, code, pk):
+    meeting = public_meeting(request.user, code, pk)
+    user = request.user
+    shown = agenda_shown(meeting, user)
+    context = {
+        "meeting": meeting,
+        "community": meeting.community,
+        "agenda_shown": shown,
+        "items": agenda_items(meeting) if shown else [],
+        "counts": registration_counts(meeting),
+        "mine": _mine(meeting, user),
+        "registering": meeting.status in ANNOUNCED and timezone.now() < meeting.starts_at,
+        "polls": Poll.objects.filter(meeting_id=meeting.pk, community=meeting.community_id)
+        .exclude(status=PollStatus.DRAFT)
+        .order_by("-opened_at", "-pk"),
+        "minutes": _published(meeting),
+        "organiser": may(user, Perm.ORGANISE_MEETING, meeting.permission_place),
+    }
+    return render(request, "meetings/detail.html", context)
+
+
+def _published(meeting):
+    minutes = minutes_of(meeting)
+    return minutes if minutes is not None and minutes.published else None
+
+
+def _mine(meeting, user):
+    """The person's registration, with their place on the waiting list when they wait."""
+    if not user.is_authenticated:
+        return None
+    mine = Registration.objects.filter(meeting=meeting, user=user).first()
+    if mine is not None and mine.status == Reg.WAITLISTED:
+        waiting = meeting.registrations.filter(status=Reg.WAITLISTED, position__lte=mine.position)
+        mine.waiting_place = waiting.count()
+    return mine
+
+
+@login_required
+@require_POST
+def register(request, code, pk):
+    meeting = public_meeting(request.user, code, pk)
+    registration = run(request, lambda: actions.register(meeting, by=request.user))
+    if registration is not None:
+        if registration.status == Reg.REGISTERED:
+            messages.success(request, _("You are registered. See you at the meeting."))
+        else:
+            messages.warning(
+                request,
+                _("The meeting is full: you are on the waiting list and get an SMS if a place "
+                  "becomes free."),
+            )  # fmt: skip
+    return redirect("meetings:detail", code, meeting.pk)
+
+
+@login_required
+@require_POST
+def unregister(request, code, pk):
+    meeting = public_meeting(request.user, code, pk)
+    mine = get_object_or_404(Registration, meeting=meeting, user=request.user)
+    call = lambda: actions.cancel_registration(mine, by=request.user)  # noqa: E731
+    run(request, call, success=_("Your registration is cancelled."))
+    return redirect("meetings:detail", code, meeting.pk)
+
+
+def agenda_print(request, code, pk):
+    """The agenda on A4, for the notice board and the hall."""
+    meeting = public_meeting(request.user, code, pk)
+    if not agenda_shown(meeting, request.user):
+        raise Http404
+    context = {"meeting": meeting, "community": meeting.community, "items": agenda_items(meeting)}
+    return render(request, "meetings/agenda_print.html", context)
+
+
+def notice(request, code, pk):
+    """The approved minutes as a public notice (公示), names masked, printable on A4."""
+    meeting = public_meeting(request.user, code, pk)
+    minutes = _published(meeting)
+    if minutes is None:
+        raise Http404
+    context = {
+        "meeting": meeting,
+        "community": meeting.community,
+        "minutes": minutes,
+        "items": _with_opinions(meeting),
+        "resolutions": resolutions_of(meeting),
+        "seen": metrics.participation(meeting.attendances.all()),
+    }
+    return render(request, "meetings/notice.html", context)
+
+
+def _with_opinions(meeting):
+    items = meeting.agenda_items.prefetch_related("opinions__speaker")
+    return timed(meeting, list(items))
+
+
+def figures(request, code):
+    """The meeting figures of the community, each with its definition and denominator."""
+    community = get_object_or_404(Community, code=code)
+    form = PeriodForm(request.GET or None)
+    since = until = None
+    if form.is_valid():
+        since, until = form.cleaned_data["since"], form.cleaned_data["until"]
+    found = metrics.figures(community, since, until)
+    held = metrics.held_meetings(community, since, until).annotate(
+        present=Count("attendances", distinct=True),
+        resolution_count=Count("resolutions", distinct=True),
+    )
+    context = {
+        "community": community,
+        "form": form,
+        "f": found,
+        "definitions": metrics.DEFINITIONS,
+        "by_role": labelled_roles(found.by_role),
+        "by_group": labelled_groups(found.by_group),
+        "held": held.order_by("-starts_at", "-pk")[:100],
+    }
+    return render(request, "meetings/figures.html", context)
+
+
+@login_required
+def mine(request):
+    """The person's meetings and the secret address of their calendar feed."""
+    active = Q(status__in=[Reg.REGISTERED, Reg.WAITLISTED])
+    registrations = (
+        Registration.objects.filter(active, user=request.user)
+        .select_related("meeting__community", "meeting__station")
+        .order_by("-meeting__starts_at")[:50]
+    )
+    context = {"registrations": registrations, "feed_token": ics.feed_token(request.user)}
+    return render(request, "meetings/mine.html", context)
