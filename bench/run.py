@@ -1,19 +1,20 @@
 """`make bench`: Roundtable's single-machine figures, measured the way production serves it.
 
-Sets up PostgreSQL `roundtable_bench` with DEBUG off, serves it with gunicorn on 127.0.0.1, loads
-/healthz/ (the floor) and the community page /c/lf/ with wrk, counts the page's SQL queries, times
-the 20,000-row household import on SQLite, then writes bench/results.json and the README table.
-Exits non-zero when a budget fails. See bench/README.md.
+Sets up PostgreSQL `roundtable_bench` with DEBUG off, serves it with gunicorn on 127.0.0.1 and loads
+with wrk: /healthz/ (the floor), the community page, the public suggestion list and one public
+suggestion page, then residents submitting suggestions; counts the pages' SQL queries; runs the
+duplicate-lookup benchmark, times the 20,000-row household import on SQLite and, last, the figures
+page with 1,000,000 suggestions. Writes bench/results.json and the README table; exits non-zero
+when a budget fails. See bench/README.md.
 """
 
 import argparse
-import http.client
+import importlib
 import json
 import os
 import platform
 import secrets
 import shutil
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -24,41 +25,45 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import register, report  # noqa: E402
+from bench import register, report, serve, submit  # noqa: E402
+from bench.serve import HOST, PY, WORK, log  # noqa: E402
 
-WORK = ROOT / "bench" / "work"
 RESULTS = ROOT / "bench" / "results.json"
 README = ROOT / "README.md"
-PY = sys.executable
-HOST = "127.0.0.1"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH_DB = "roundtable_bench"
 COMMUNITY = "lf"
-FLOOR_PATH = "/healthz/"
-PAGE_PATH = f"/c/{COMMUNITY}/"
-WRK_THREADS, WRK_CONNECTIONS, WRK_SECONDS, WARMUP_SECONDS = 2, 16, 10, 2
 IMPORT_ROWS = 20_000
-QUIET_CPU_SHARE, QUIET_PATIENCE_SECONDS = 0.15, 45
-
-# Sync workers, 2 × cores + 1. Measured on the 2-core bench machine with a near-empty community,
-# 3 interleaved rounds, medians (wrk on the same cores): /c/lf/ served 221 req/s, p99 98 ms with
-# 5 sync workers; 3 sync 232 req/s, p99 92 ms; 8 sync 210, p99 108; gthread 5×2 135, p99 154;
-# gthread 3×4 220, p99 188; gthread 2×8 116, p99 193. Pages are CPU-bound Python under the GIL
-# and local PostgreSQL answers in well under a millisecond, so threads only add contention.
-# gthread does lift the floor (5,100 to 5,800 req/s against 4,300) because it keeps connections
-# alive where sync closes each one; the floor runs on the same server as the page, so their ratio
-# compares like with like.
-WORKER_CLASS, WORKERS, THREADS = "sync", 2 * (os.cpu_count() or 1) + 1, 1
-
+# key, path, label; the first is the floor every other figure is divided by.
+PAGES = [
+    ("floor", serve.FLOOR_PATH, "`/healthz/` (floor)"),
+    ("page", f"/c/{COMMUNITY}/", f"`/c/{COMMUNITY}/` community page"),
+    ("public_list", f"/c/{COMMUNITY}/suggestions/", "public suggestion list"),
+    (
+        "public_page",
+        f"/c/{COMMUNITY}/suggestions/{COMMUNITY.upper()}-2026-000001/",
+        "public suggestion page",
+    ),
+]
+COUNTED = ("page", "public_list", "public_page")  # pages whose SQL queries are counted
 BUDGETS = {
     "import": {"op": "<", "limit": 60},
     "queries": {"op": "<=", "limit": 10},
+    "public_rate": {"op": ">=", "limit": 600},
+    "public_queries": {"op": "<=", "limit": 8},
+    "submit_rate": {"op": ">=", "limit": 400},
+    "submit_p99": {"op": "<", "limit": 100},
 }
-
-
-def log(message):
-    """Print one progress line, flushed so `make bench` shows it at once."""
-    print(f"[bench] {message}", flush=True)
+QUERY_BUDGETS = {
+    "page": "queries",
+    "public_list": "public_queries",
+    "public_page": "public_queries",
+}
+RATE_BUDGETS = {"public_list": "public_rate", "public_page": "public_rate"}
+# Benchmarks other modules own: run(env) returns rows {"name", "value", "unit", "budget"}.
+# The figures page with 1,000,000 suggestions comes last: it inserts them first.
+MODULES_BEFORE_IMPORT = ["bench.duplicates"]
+MODULES_LAST = ["bench.metrics_scale"]
 
 
 def production_env(database_url):
@@ -75,6 +80,10 @@ def production_env(database_url):
         MEDIA_ROOT=str(WORK / "var" / "media"),
         LOG_LEVEL="WARNING",
         PYTHONUNBUFFERED="1",
+        # Where production has an SMS gateway: one line per message in a file, not a log line
+        # per submission on the terminal.
+        SMS_BACKEND="roundtable.notifications.sms.FileBackend",
+        SMS_FILE_PATH=str(WORK / "var" / "sms.jsonl"),
     )
     return env
 
@@ -110,144 +119,25 @@ def prepare_site(env, label):
     manage(env, "loaddemo", logname=f"{label}-loaddemo")
 
 
-def free_port():
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
-
-def start_gunicorn(env, port):
-    """Start gunicorn serving roundtable.wsgi on 127.0.0.1:port; return its process."""
-    command = [
-        PY, "-m", "gunicorn", "roundtable.wsgi",
-        "--bind", f"{HOST}:{port}",
-        "--worker-class", WORKER_CLASS,
-        "--workers", str(WORKERS),
-        "--threads", str(THREADS),
-        "--log-level", "warning",
-        "--error-logfile", str(WORK / "gunicorn.log"),
-    ]  # fmt: skip
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
-
-
-def stop(process):
-    """Stop a process we started: TERM, then KILL if it lingers."""
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def get_status(port, path):
-    """Status code of one GET to 127.0.0.1:port/path, redirects not followed."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=10)
-    try:
-        conn.request("GET", path)
-        return conn.getresponse().status
-    finally:
-        conn.close()
-
-
-def wait_until_ready(process, port, timeout=60):
-    """Poll /healthz/ until it answers 200; fail if gunicorn exits or time runs out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"gunicorn exited ({process.returncode}); see work/gunicorn.log")
-        try:
-            if get_status(port, FLOOR_PATH) == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer {FLOOR_PATH} within {timeout} s")
-
-
-def wrk_command(seconds):
-    """The wrk command line (without its URL) for a run of `seconds`."""
-    return ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--latency"]
-
-
-def run_wrk(port, path, name, seconds=WRK_SECONDS):
-    """Load 127.0.0.1:port/path with wrk for `seconds`; keep its output and return its figures."""
-    url = f"http://{HOST}:{port}{path}"
-    assert url.startswith(f"http://{HOST}:"), "the bench only ever loads 127.0.0.1"
-    output = subprocess.run(
-        [*wrk_command(seconds), url], capture_output=True, text=True, check=True
-    ).stdout
-    (WORK / f"wrk-{name}.txt").write_text(output)
-    figures = report.parse_wrk(output)
-    if figures["non_2xx"] or figures["socket_errors"] or not figures["requests"]:
-        raise RuntimeError(
-            f"{path}: {figures['requests']} requests, {figures['non_2xx']} non-2xx, "
-            f"{figures['socket_errors']} socket errors; see bench/work/wrk-{name}.txt"
-        )
-    return figures
-
-
-def cpu_times():
-    """(busy, total) jiffies of all CPUs from /proc/stat."""
-    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    idle = fields[3] + fields[4]  # idle + iowait
-    return sum(fields) - idle, sum(fields)
-
-
-def cpu_busy(seconds=1.0):
-    """Share of all CPUs busy during the next `seconds`, 0.0 to 1.0."""
-    busy, total = cpu_times()
-    time.sleep(seconds)
-    busy2, total2 = cpu_times()
-    return round((busy2 - busy) / max(total2 - total, 1), 3)
-
-
-def wait_for_quiet(limit=QUIET_CPU_SHARE, patience=QUIET_PATIENCE_SECONDS):
-    """Wait (a while) until other work leaves the CPUs mostly idle; return the last busy share.
-
-    The machine is shared (test suites, browsers); a measurement taken while they run says more
-    about them than about Roundtable, so the share found is kept beside each result.
-    """
-    deadline = time.monotonic() + patience
-    busy = cpu_busy()
-    while busy > limit and time.monotonic() < deadline:
-        busy = cpu_busy()
-    if busy > limit:
-        log(f"the machine is still {busy:.0%} busy with other work; measuring anyway")
-    return busy
-
-
-def measure_path(port, path, name):
-    """Check `path` answers 200, warm the workers on it, then measure it."""
-    status = get_status(port, path)
-    if status != 200:
-        raise RuntimeError(f"{path} answered {status}, not 200; is the demo community loaded?")
-    busy_before = wait_for_quiet()
-    run_wrk(port, path, f"{name}-warmup", seconds=WARMUP_SECONDS)
-    figures = {**run_wrk(port, path, name), "cpu_busy_before": busy_before}
-    log(
-        f"{path}: {figures['requests_per_s']:.0f} req/s, "
-        f"p50 {figures['p50_ms']:.2f} ms, p99 {figures['p99_ms']:.2f} ms"
-    )
-    return figures
-
-
 def http_benchmarks(env):
-    """Serve the bench database with gunicorn and measure the floor and the community page."""
-    port = free_port()
-    log(f"gunicorn: {WORKERS} {WORKER_CLASS} workers on {HOST}:{port}")
-    process = start_gunicorn(env, port)
+    """Serve the bench database with gunicorn; measure the pages, then residents submitting."""
+    port = serve.free_port()
+    log(f"gunicorn: {serve.WORKERS} {serve.WORKER_CLASS} workers on {HOST}:{port}")
+    process = serve.start_gunicorn(env, port)
     try:
-        wait_until_ready(process, port)
-        return {
-            "floor": measure_path(port, FLOOR_PATH, "floor"),
-            "page": measure_path(port, PAGE_PATH, "page"),
-        }
+        serve.wait_until_ready(process, port)
+        pages = {key: serve.measure_path(port, path, key) for key, path, _label in PAGES}
+        return {**pages, "submit": submit.measure(env, port, COMMUNITY)}
     finally:
-        stop(process)
+        serve.stop(process)
+
+
+def verify_audit(env):
+    """The audit chain must still verify after every write the benchmarks made."""
+    manage(env, "verify_audit", logname="verify-audit")
+    verdict = (WORK / "verify-audit.log").read_text().strip().splitlines()[-1]
+    log(verdict)
+    return verdict
 
 
 def count_queries(env, path):
@@ -284,7 +174,7 @@ def import_benchmarks():
     path = register.write(WORK / "register.xlsx", IMPORT_ROWS)
     runs = []
     for label in ("first", "again"):
-        busy_before = wait_for_quiet()
+        busy_before = serve.wait_for_quiet()
         args = ("import_register", str(path), "--community", COMMUNITY)
         seconds = manage(env, *args, logname=f"import-{label}")
         runs.append(
@@ -353,33 +243,97 @@ def git_commit():
 
 
 def http_rows(http, queries):
-    """Result rows of the floor and the community page, each against the floor's figure."""
-    floor, page = http["floor"], http["page"]
+    """Result rows of the pages and of submitting, each against the floor's figure."""
+    floor = http["floor"]
     rows = []
-    for label, figures in (("`/healthz/` (floor)", floor), ("`/c/lf/` community page", page)):
-        rows += [
-            report.benchmark(
-                f"{label} throughput",
-                round(figures["requests_per_s"], 1),
-                "req/s",
-                floor=floor["requests_per_s"],
-            ),
-            report.benchmark(
-                f"{label} latency p50", round(figures["p50_ms"], 2), "ms", floor=floor["p50_ms"]
-            ),
-            report.benchmark(
-                f"{label} latency p99", round(figures["p99_ms"], 2), "ms", floor=floor["p99_ms"]
-            ),
-        ]
-    rows.append(
-        report.benchmark(
-            "`/c/lf/` SQL queries per request",
-            queries["warm"]["queries"],
-            "queries",
-            budget=BUDGETS["queries"],
-        )
+    for key, _path, label in PAGES:
+        rows += rate_rows(label, http[key], floor, budget=BUDGETS.get(RATE_BUDGETS.get(key)))
+        if key in COUNTED:
+            rows += query_rows(label, queries[key], BUDGETS[QUERY_BUDGETS[key]])
+    label = f"submitting a suggestion (POST `{submit.SUBMIT_PATH}`, logged-in residents)"
+    rows += rate_rows(
+        label,
+        http["submit"],
+        floor,
+        budget=BUDGETS["submit_rate"],
+        p99_budget=BUDGETS["submit_p99"],
     )
     return rows
+
+
+def rate_rows(label, figures, floor, *, budget=None, p99_budget=None):
+    """Throughput, p50 and p99 of one wrk run, each with its ratio to the floor's."""
+    return [
+        report.benchmark(
+            f"{label} throughput",
+            round(figures["requests_per_s"], 1),
+            "req/s",
+            budget=budget,
+            floor=floor["requests_per_s"],
+        ),
+        report.benchmark(
+            f"{label} latency p50", round(figures["p50_ms"], 2), "ms", floor=floor["p50_ms"]
+        ),
+        report.benchmark(
+            f"{label} latency p99",
+            round(figures["p99_ms"], 2),
+            "ms",
+            budget=p99_budget,
+            floor=floor["p99_ms"],
+        ),
+    ]
+
+
+def query_rows(label, counted, budget):
+    """SQL queries of the request wrk repeats; for the public pages also of the uncached one."""
+    rows = [
+        report.benchmark(
+            f"{label} SQL queries", counted["warm"]["queries"], "queries", budget=budget
+        )
+    ]
+    if counted["cold"]["queries"] != counted["warm"]["queries"]:
+        rows.append(
+            report.benchmark(
+                f"{label} SQL queries, first view (cache empty)",
+                counted["cold"]["queries"],
+                "queries",
+                budget=budget,
+            )
+        )
+    return rows
+
+
+def module_benchmarks(names, env, floor):
+    """Rows of the benchmark modules other code owns, each against the floor where it fits."""
+    rows = []
+    for name in names:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+            log(f"{name} does not exist yet: its benchmark is skipped")
+            continue
+        log(f"{name} …")
+        started = time.perf_counter()
+        for row in module.run(env):
+            rows.append(
+                report.benchmark(
+                    row["name"],
+                    row["value"],
+                    row["unit"],
+                    budget=row.get("budget"),
+                    floor=floor_for(row["unit"], floor),
+                )
+            )
+            log(f"{row['name']}: {row['value']} {row['unit']}")
+        log(f"{name} took {time.perf_counter() - started:.0f} s")
+    return rows
+
+
+def floor_for(unit, floor):
+    """The floor's figure in `unit`: its rate for rates, its median latency for times in ms."""
+    return {"req/s": floor["requests_per_s"], "ms": floor["p50_ms"]}.get(unit)
 
 
 def import_rows(imports):
@@ -431,19 +385,26 @@ def measure():
     env = production_env(f"postgres://postgres@{HOST}:5432/{PG_BENCH_DB}")
     log(f"setting up PostgreSQL {postgres_version} database {PG_BENCH_DB}")
     prepare_site(env, "pg")
-    queries = count_queries(env, PAGE_PATH)
+    queries = {key: count_queries(env, path) for key, path, _label in PAGES if key in COUNTED}
     http = http_benchmarks(env)
+    audit = verify_audit(env)
+    benchmarks = http_rows(http, queries)
+    benchmarks += module_benchmarks(MODULES_BEFORE_IMPORT, env, http["floor"])
     imports = import_benchmarks()
-    benchmarks = http_rows(http, queries) + import_rows(imports)
+    benchmarks += import_rows(imports)
+    benchmarks += module_benchmarks(MODULES_LAST, env, http["floor"])
     return {
         "machine": machine,
         "setup": {
-            "server": f"gunicorn, {WORKERS} {WORKER_CLASS} workers, DEBUG off, PostgreSQL",
-            "wrk": " ".join(wrk_command(WRK_SECONDS)),
+            "server": f"gunicorn, {serve.WORKERS} {serve.WORKER_CLASS} workers, DEBUG off, "
+            "PostgreSQL",
+            "wrk": " ".join(serve.wrk_command(serve.WRK_SECONDS)),
+            "submit": f"wrk … -s bench/submit.lua, rotating over {submit.RESIDENTS:,} "
+            "logged-in residents",
             "import": f"manage.py import_register register.xlsx --community {COMMUNITY} on SQLite",
         },
         "benchmarks": benchmarks,
-        "details": {"http": http, "queries": queries, "import": imports},
+        "details": {"http": http, "queries": queries, "audit": audit, "import": imports},
         "passed": all(row["passed"] is not False for row in benchmarks),
         "total_seconds": round(time.perf_counter() - started, 1),
     }

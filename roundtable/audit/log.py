@@ -4,7 +4,7 @@ import json
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from .models import GENESIS, ChainHead, Event, community_id_of, object_type
@@ -14,16 +14,16 @@ def _jsonable(details):
     return json.loads(json.dumps(details, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
-@transaction.atomic
+# No savepoint: a failure here fails the caller's transaction anyway, and the two extra round
+# trips of a savepoint would be spent holding the chain's head, which every writer waits for.
+@transaction.atomic(savepoint=False)
 def record(obj, action, *, by=None, role="", community=None, **details):
     """Append one event about `obj` (may be None) done by `by` acting as `role`.
 
     The event belongs to `community` (a Community, or found from `obj`), which decides who may
     read it; events about a person alone (logins, consent) belong to no community.
     """
-    head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
     event = Event(
-        created_at=timezone.now(),
         actor=by if by is not None and by.pk else None,
         community_id=community.pk if community is not None else community_id_of(obj),
         actor_label=str(getattr(by, "masked_phone", "") or "") if by is not None else "",
@@ -33,12 +33,41 @@ def record(obj, action, *, by=None, role="", community=None, **details):
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
         details=_jsonable(details),
-        prev_hash=head.last_hash,
     )
+    # From here to commit, every other writer waits: only what needs the head happens inside.
+    event.prev_hash, length = _lock_head()
+    event.created_at = timezone.now()
     event.hash = event.compute_hash()
     event.save()
-    ChainHead.objects.filter(pk=1).update(last_hash=event.hash, length=head.length + 1)
+    _move_head(event.hash, length + 1)
     return event
+
+
+def _lock_head():
+    """Lock the chain's head row, creating it before the first event; its (hash, length)."""
+    head = _head_sql("SELECT last_hash, length FROM {table} WHERE id = 1")
+    if connection.features.has_select_for_update:
+        head += " FOR UPDATE"
+    with connection.cursor() as cursor:
+        cursor.execute(head)
+        row = cursor.fetchone()
+    if row is None:
+        ChainHead.objects.get_or_create(pk=1)
+        return _lock_head()
+    return row[0], row[1]
+
+
+def _move_head(last_hash, length):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _head_sql("UPDATE {table} SET last_hash = %s, length = %s WHERE id = 1"),
+            [last_hash, length],
+        )
+
+
+def _head_sql(template):
+    # Plain SQL on the one-row head: the ORM's compilation would cost more than the queries.
+    return template.format(table=connection.ops.quote_name(ChainHead._meta.db_table))
 
 
 @dataclass

@@ -43,13 +43,8 @@ class SuggestionForm(forms.Form):
     def __init__(self, *args, community, homes, **kwargs):
         super().__init__(*args, **kwargs)
         self.community, self.homes = community, list(homes)
-        buildings = Building.objects.filter(compound__community=community).select_related(
-            "compound"
-        )
-        groups = {}
-        for b in buildings.order_by("compound__name", "name"):
-            groups.setdefault(b.compound.name, []).append((str(b.pk), b.name))
-        self.fields["building"].choices = [("", _("Choose a building")), *groups.items()]
+        # Read when shown or when a building is chosen, not on every submission from a home.
+        self.fields["building"].choices = lambda: _building_choices(community)
         self.fields["category"].queryset = Category.objects.filter(community=community)
         if self.homes:
             homes_choices = [(str(h.pk), _("My home: %(home)s") % {"home": h}) for h in self.homes]
@@ -76,6 +71,14 @@ class SuggestionForm(forms.Form):
     def place_arguments(self):
         home = self.cleaned_data["home"]
         return {"home": home} if home else {"building": self.cleaned_data["building_obj"]}
+
+
+def _building_choices(community):
+    buildings = Building.objects.filter(compound__community=community).select_related("compound")
+    groups = {}
+    for b in buildings.order_by("compound__name", "name"):
+        groups.setdefault(b.compound.name, []).append((str(b.pk), b.name))
+    return [("", _("Choose a building")), *groups.items()]
 
 
 class RatingForm(forms.Form):

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,12 +20,32 @@ MAX_PER_HOUR = 20
 
 
 def next_reference(community, year):
-    """LF-2026-000123: the community's code, the year and a number counted per year."""
-    counter, _created = ReferenceCounter.objects.select_for_update().get_or_create(
-        community=community, year=year
-    )
-    ReferenceCounter.objects.filter(pk=counter.pk).update(last=counter.last + 1)
-    return f"{community.code.upper()}-{year}-{counter.last + 1:06d}"
+    """LF-2026-000123: the community's code, the year and a number counted per year.
+
+    Called outside a transaction (a resident's submission), the number is taken in a transaction
+    of its own, so the counter row is locked for one statement: held until the submission
+    commits, it queued every submission of the community behind the slowest one. The price is
+    that a submission failing after this leaves its number unused.
+    """
+    with transaction.atomic():
+        number = _count(community, year)
+    return f"{community.code.upper()}-{year}-{number:06d}"
+
+
+def _count(community, year):
+    # One UPDATE … RETURNING: locks, adds and reads in a single round trip.
+    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last = last + 1 WHERE community_id = %s AND year = %s "
+            "RETURNING last",
+            [community.pk, year],
+        )
+        row = cursor.fetchone()
+    if row is None:  # the community's first suggestion of the year
+        ReferenceCounter.objects.get_or_create(community=community, year=year)
+        return _count(community, year)
+    return row[0]
 
 
 def _check_text(text):
@@ -83,7 +103,6 @@ def _suggested_category(community, text):
     return min(categories, key=lambda c: -len(c.code), default=None)
 
 
-@transaction.atomic
 def submit_suggestion(
     *,
     community,
@@ -113,37 +132,47 @@ def submit_suggestion(
     if submitter is not None and channel == Channel.ONLINE:
         _check_rate(submitter)
     when = submitted_at or timezone.now()
-    suggestion = Suggestion.objects.create(
-        community=community,
-        reference=next_reference(community, timezone.localtime(when).year),
-        channel=channel,
-        text=text,
-        submitter=submitter,
-        entered_by=by if by != submitter else None,
-        show_name=show_name,
-        station=station,
-        category=category,
-        urgent=urgent,
-        suggested_category=_suggested_category(community, text),
-        hotline_number=hotline_number,
-        submitted_at=when,
-        **places,
-    )
-    tallies.count_new(suggestion)
-    step = Step.objects.create(
-        suggestion=suggestion,
-        kind="submitted",
-        to_status="submitted",
-        actor=by,
-        role=role,
-        created_at=when,
-    )
-    _attach(suggestion, step, photos, PhotoKind.SUBMISSION, public=photos_public)
-    _attach(suggestion, step, [slip_photo] if slip_photo else [], PhotoKind.SLIP, public=False)
-    record(
-        suggestion, "suggestion.submitted", by=by, role=role, community=community, channel=channel
-    )
-    transaction.on_commit(lambda: messages.after_step(step.pk))
+    suggested = _suggested_category(community, text)
+    reference = next_reference(community, timezone.localtime(when).year)
+    with transaction.atomic():
+        suggestion = Suggestion.objects.create(
+            community=community,
+            reference=reference,
+            channel=channel,
+            text=text,
+            submitter=submitter,
+            entered_by=by if by != submitter else None,
+            show_name=show_name,
+            station=station,
+            category=category,
+            urgent=urgent,
+            suggested_category=suggested,
+            hotline_number=hotline_number,
+            submitted_at=when,
+            **places,
+        )
+        step = Step.objects.create(
+            suggestion=suggestion,
+            kind="submitted",
+            to_status="submitted",
+            actor=by,
+            role=role,
+            created_at=when,
+        )
+        _attach(suggestion, step, photos, PhotoKind.SUBMISSION, public=photos_public)
+        _attach(suggestion, step, [slip_photo] if slip_photo else [], PhotoKind.SLIP, public=False)
+        # The summary's rows and the audit chain's head are locked until commit and shared by
+        # every submission of the community: both come last, after the work that need not wait.
+        tallies.count_new(suggestion)
+        record(
+            suggestion,
+            "suggestion.submitted",
+            by=by,
+            role=role,
+            community=community,
+            channel=channel,
+        )
+        transaction.on_commit(lambda: messages.after_step(step.pk))
     return suggestion
 
 

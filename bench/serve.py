@@ -1,0 +1,166 @@
+"""Serving the bench database with gunicorn and loading it with wrk, on 127.0.0.1 only."""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import report
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = ROOT / "bench" / "work"
+PY = sys.executable
+HOST = "127.0.0.1"
+FLOOR_PATH = "/healthz/"
+WRK_THREADS, WRK_CONNECTIONS, WRK_SECONDS, WARMUP_SECONDS = 2, 16, 10, 2
+QUIET_CPU_SHARE, QUIET_PATIENCE_SECONDS = 0.15, 45
+
+# Sync workers, 2 × cores + 1. Measured on the 2-core bench machine with a near-empty community,
+# 3 interleaved rounds, medians (wrk on the same cores): /c/lf/ served 221 req/s, p99 98 ms with
+# 5 sync workers; 3 sync 232 req/s, p99 92 ms; 8 sync 210, p99 108; gthread 5×2 135, p99 154;
+# gthread 3×4 220, p99 188; gthread 2×8 116, p99 193. Pages are CPU-bound Python under the GIL
+# and local PostgreSQL answers in well under a millisecond, so threads only add contention.
+# gthread does lift the floor (5,100 to 5,800 req/s against 4,300) because it keeps connections
+# alive where sync closes each one; the floor runs on the same server as the page, so their ratio
+# compares like with like.
+WORKER_CLASS, WORKERS, THREADS = "sync", 2 * (os.cpu_count() or 1) + 1, 1
+
+
+def log(message):
+    """Print one progress line, flushed so `make bench` shows it at once."""
+    print(f"[bench] {message}", flush=True)
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(env, port):
+    """Start gunicorn serving roundtable.wsgi on 127.0.0.1:port; return its process."""
+    command = [
+        PY, "-m", "gunicorn", "roundtable.wsgi",
+        "--bind", f"{HOST}:{port}",
+        "--worker-class", WORKER_CLASS,
+        "--workers", str(WORKERS),
+        "--threads", str(THREADS),
+        "--log-level", "warning",
+        "--error-logfile", str(WORK / "gunicorn.log"),
+    ]  # fmt: skip
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+
+
+def stop(process):
+    """Stop a process we started: TERM, then KILL if it lingers."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def get_status(port, path):
+    """Status code of one GET to 127.0.0.1:port/path, redirects not followed."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=10)
+    try:
+        conn.request("GET", path)
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def wait_until_ready(process, port, timeout=60):
+    """Poll /healthz/ until it answers 200; fail if gunicorn exits or time runs out."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn exited ({process.returncode}); see work/gunicorn.log")
+        try:
+            if get_status(port, FLOOR_PATH) == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer {FLOOR_PATH} within {timeout} s")
+
+
+def wrk_command(seconds):
+    """The wrk command line (without its URL) for a run of `seconds`."""
+    return ["wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{seconds}s", "--latency"]
+
+
+def run_wrk(port, path, name, seconds=WRK_SECONDS, script=()):
+    """Load 127.0.0.1:port/path with wrk for `seconds`; keep its output, return it and its figures.
+
+    `script` is wrk's `-s file.lua` and the script's arguments, if any.
+    """
+    url = f"http://{HOST}:{port}{path}"
+    assert url.startswith(f"http://{HOST}:"), "the bench only ever loads 127.0.0.1"
+    command = [*wrk_command(seconds)]
+    if script:
+        command += ["-s", str(script[0]), url, "--", *map(str, script[1:])]
+    else:
+        command.append(url)
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    (WORK / f"wrk-{name}.txt").write_text(output)
+    figures = report.parse_wrk(output)
+    if figures["non_2xx"] or figures["socket_errors"] or not figures["requests"]:
+        raise RuntimeError(
+            f"{path}: {figures['requests']} requests, {figures['non_2xx']} non-2xx, "
+            f"{figures['socket_errors']} socket errors; see bench/work/wrk-{name}.txt"
+        )
+    return output, figures
+
+
+def cpu_times():
+    """(busy, total) jiffies of all CPUs from /proc/stat."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def cpu_busy(seconds=1.0):
+    """Share of all CPUs busy during the next `seconds`, 0.0 to 1.0."""
+    busy, total = cpu_times()
+    time.sleep(seconds)
+    busy2, total2 = cpu_times()
+    return round((busy2 - busy) / max(total2 - total, 1), 3)
+
+
+def wait_for_quiet(limit=QUIET_CPU_SHARE, patience=QUIET_PATIENCE_SECONDS):
+    """Wait (a while) until other work leaves the CPUs mostly idle; return the last busy share.
+
+    The machine is shared (test suites, browsers); a measurement taken while they run says more
+    about them than about Roundtable, so the share found is kept beside each result.
+    """
+    deadline = time.monotonic() + patience
+    busy = cpu_busy()
+    while busy > limit and time.monotonic() < deadline:
+        busy = cpu_busy()
+    if busy > limit:
+        log(f"the machine is still {busy:.0%} busy with other work; measuring anyway")
+    return busy
+
+
+def measure_path(port, path, name):
+    """Check `path` answers 200, warm the workers on it, then measure it."""
+    status = get_status(port, path)
+    if status != 200:
+        raise RuntimeError(f"{path} answered {status}, not 200; is the demo community loaded?")
+    busy_before = wait_for_quiet()
+    run_wrk(port, path, f"{name}-warmup", seconds=WARMUP_SECONDS)
+    _output, figures = run_wrk(port, path, name)
+    figures["cpu_busy_before"] = busy_before
+    log(
+        f"{path}: {figures['requests_per_s']:.0f} req/s, "
+        f"p50 {figures['p50_ms']:.2f} ms, p99 {figures['p99_ms']:.2f} ms"
+    )
+    return figures
