@@ -37,6 +37,23 @@ PAGES = {
     "group-delete": ("/work/groups/{group.pk}/delete/", "community_worker", 200),
     "import": ("/work/register/import/", "community_worker", 200),
     "calendar": ("/work/calendar/", "community_worker", 200),
+    "meetings-staff": ("/work/meetings/", "community_worker", 200),
+    "meeting-new": ("/work/meetings/new/", "community_worker", 200),
+    "meeting-manage": ("/work/meetings/{meeting.pk}/", "community_worker", 200),
+    "meeting-edit": ("/work/meetings/{meeting.pk}/edit/", "community_worker", 200),
+    "meeting-cancel": ("/work/meetings/{meeting.pk}/cancel/", "community_worker", 200),
+    "meeting-agenda": ("/work/meetings/{meeting.pk}/agenda/", "community_worker", 200),
+    "meeting-poster": ("/work/meetings/{meeting.pk}/poster/", "community_worker", 200),
+    "meeting-walk-in": ("/work/meetings/{meeting.pk}/check-in/", "community_worker", 200),
+    "meeting-session": ("/work/meetings/{meeting.pk}/session/", "community_worker", 200),
+    "meeting-minutes": ("/work/meetings/{meeting.pk}/minutes/", "community_worker", 200),
+    "meetings": ("/c/lf/meetings/", None, 200),
+    "meeting": ("/c/lf/meetings/{meeting.pk}/", "resident", 200),
+    "meeting-agenda-print": ("/c/lf/meetings/{meeting.pk}/agenda/", None, 200),
+    "meeting-notice": ("/c/lf/meetings/{held_meeting.pk}/minutes/", None, 200),
+    "meeting-figures": ("/c/lf/meetings/figures/", None, 200),
+    "check-in": ("/m/{meeting.check_in_token}/", None, 200),
+    "my-meetings": ("/me/meetings/", "resident", 200),
     "triage": ("/work/suggestions/", "community_worker", 200),
     "queue": ("/work/queue/", "community_worker", 200),
     "hotline": ("/work/suggestions/hotline/", "community_worker", 200),
@@ -55,6 +72,21 @@ PAGES = {
     "figures-items": ("/c/lf/figures/collected/", None, 200),
     "privacy": ("/privacy/", None, 200),
     "not-found": ("/no-such-page/", None, 404),
+    "polls-staff": ("/work/polls/", "community_worker", 200),
+    "poll-new": ("/work/polls/new/", "community_worker", 200),
+    "poll-edit": ("/work/polls/{draft_poll.pk}/edit/", "community_worker", 200),
+    "poll-staff": ("/work/polls/{open_poll.pk}/", "community_worker", 200),
+    "poll-sheets": ("/work/polls/{open_poll.pk}/sheets/", "community_worker", 200),
+    "poll-sheets-print": ("/work/polls/{open_poll.pk}/sheets/?reprint=1", "community_worker", 200),
+    "poll-paper": ("/work/polls/{open_poll.pk}/paper/", "community_worker", 200),
+    "poll-hands": ("/work/polls/{open_poll.pk}/hands/", "community_worker", 200),
+    "poll-conflicts": ("/work/polls/{open_poll.pk}/conflicts/", "community_worker", 200),
+    "my-polls": ("/me/polls/", "resident", 200),
+    "vote": ("/polls/{open_poll.pk}/", "resident", 200),
+    "public-polls": ("/c/lf/polls/", None, 200),
+    "poll-results": ("/c/lf/polls/{closed_poll.pk}/", None, 200),
+    "poll-notice": ("/c/lf/polls/{closed_poll.pk}/notice/", None, 200),
+    "poll-live": ("/c/lf/polls/{open_poll.pk}/live/", None, 200),
 }
 PHONE_WIDTH = 390
 ELDER_MIN_TEXT_PX = 18
@@ -116,6 +148,27 @@ def _submit(community, home, resident, text):
     )
 
 
+def _polls(officer, building, resident):
+    """A draft, an open poll with sheets issued (孙阿姨 has not voted) and a closed Art. 278 one."""
+    from roundtable.votes import actions as votes
+    from roundtable.votes.models import ElectorateKind, Method, Rule, Visibility
+    from roundtable.votes.tests.conftest import make_poll
+
+    plans = [{"title": "北门空地", "description": "原废弃花坛", "estimated_cost": "98000"},
+             {"title": "东侧绿地"}]  # fmt: skip
+    draft = make_poll(officer, building, method=Method.SINGLE, options=plans)
+    opened = make_poll(officer, building, method=Method.SINGLE, options=plans,
+                       visibility=Visibility.EVERYTHING)  # fmt: skip
+    votes.open_poll(opened, by=officer)
+    votes.issue_ballot_sheets(opened, by=officer)
+    closed = make_poll(officer, building, electorate_kind=ElectorateKind.OWNERS_ART278,
+                       rule=Rule.ART278_SPECIAL, question="是否同意建设电动车棚？")  # fmt: skip
+    votes.open_poll(closed, by=officer)
+    votes.cast_ballot(closed, by=resident, choice="yes")
+    votes.close_poll(closed, by=officer, reason="业主大会现场表决结束")
+    return {"draft_poll": draft, "open_poll": opened, "closed_poll": closed}
+
+
 @pytest.fixture
 def site(
     community, compound, building, home, grid, resident, community_worker, worker, handler,
@@ -130,6 +183,7 @@ def site(
     actions.dispatch(taken, by=worker, owner=property_company)
     actions.accept(taken, by=handler)
     return {
+        **_meetings(community, community_worker, resident, property_company),
         "resident": resident,
         "community_worker": community_worker,
         "worker": worker,
@@ -137,6 +191,7 @@ def site(
         "group": group,
         "new": new,
         "taken": taken,
+        **_polls(community_worker, building, resident),
     }
 
 
@@ -161,6 +216,46 @@ def small_text(page):
         for t in page.evaluate(TEXT_JS)
         if t["size"] < ELDER_MIN_TEXT_PX or t["line"] < MIN_LINE_HEIGHT
     ]
+
+
+def _meetings(community, officer, resident, owner):
+    """A round table starting in half an hour (check-in open, 孙阿姨 registered) and one held a
+    week ago with approved minutes; each has an agenda item, an opinion, a resolution and its
+    action item."""
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from roundtable.meetings import actions as meetings
+
+    def round_table(title, starts):
+        meeting = meetings.schedule_meeting(
+            community, by=officer, kind="round_table", title=title, starts_at=starts,
+            place="居民议事厅",
+        )  # fmt: skip
+        item = meetings.add_agenda_item(meeting, by=officer, title="3栋楼道杂物清理")
+        meetings.record_opinion(item, by=officer, stance="for", text="支持", speaker_name="李传举")
+        resolution = meetings.add_resolution(
+            meeting, by=officer, text="每月清理楼道", agenda_item=item
+        )
+        due = timezone.localdate() + timedelta(days=14)
+        meetings.add_action_item(resolution, by=officer, owner=owner, due=due, text="清理杂物")
+        return meeting
+
+    now = timezone.now()
+    with time_machine.travel(now - timedelta(days=10), tick=False) as clock:
+        held = round_table("上周星空圆桌", now - timedelta(days=7))
+        clock.move_to(held.starts_at)
+        meetings.check_in(held, by=resident, token=held.check_in_token)
+        clock.move_to(held.ends_at)
+        meetings.hold_meeting(held, by=officer)
+        meetings.save_minutes(held, by=officer, text="## 会议纪要\n\n- 议定每月清理楼道")
+        meetings.approve_minutes(held, by=officer)
+    meeting = round_table("本周星空圆桌", now + timedelta(minutes=30))
+    meetings.publish_agenda(meeting, by=officer)
+    meetings.register(meeting, by=resident)
+    return {"meeting": meeting, "held_meeting": held}
 
 
 @pytest.mark.parametrize("mode", ["normal", "elder"])

@@ -93,7 +93,7 @@ def poll_new(request):
         community=community,
         meetings=_meetings(community),
     )
-    formset = option_formset(posted(request), request.FILES)
+    formset = option_formset(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         poll = _save(request, form, formset, create=True)
         if poll is not None:
@@ -117,7 +117,7 @@ def poll_edit(request, pk):
         community=poll.community,
         meetings=_meetings(poll.community),
     )
-    formset = option_formset(posted(request), request.FILES, options=options)
+    formset = option_formset(posted(request), request.FILES or None, options=options)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         if _save(request, form, formset, create=False, existing=options) is not None:
             messages.success(request, _("The draft poll is saved."))
