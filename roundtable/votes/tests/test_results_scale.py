@@ -1,0 +1,272 @@
+"""Counting and publishing many ballots: what the database sums must be what one-by-one gives.
+
+The tally sums ballots in SQL (a few rows per choice, group and channel), the results page takes
+turnout and result from that one pass (from the stored result once closed), and the ballot file
+is written from tuples; these tests hold each against the plain definition.
+"""
+
+import hashlib
+import json
+import random
+from collections import defaultdict
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.db.models import Sum
+from django.test.utils import CaptureQueriesContext
+
+from roundtable.people.models import Relation
+from roundtable.people.tests.factories import ResidencyFactory
+from roundtable.places.tests.factories import HomeFactory, UnitFactory
+from roundtable.votes import actions, results
+from roundtable.votes.models import (
+    Ballot,
+    Channel,
+    ElectorateKind,
+    Method,
+    Rule,
+    Visibility,
+    Voter,
+    receipt_hash,
+)
+
+from .conftest import make_poll, person
+
+BULK = 2_000
+GROUPS = ["一期", "二期", "三期", "J5", ""]  # "" is the developer's undelivered homes
+
+
+@pytest.fixture
+def owners(building):
+    """Six owners of 1栋 3单元, 80.25 m² to 130.25 m²."""
+    unit = UnitFactory(building=building, name="3单元")
+    people = []
+    for i in range(6):
+        home = HomeFactory(
+            unit=unit, room=f"{i + 1:02d}01", area_register=Decimal("80.25") + 10 * i
+        )
+        user = person()
+        ResidencyFactory(user=user, home=home, relation=Relation.OWNER)
+        people.append(user)
+    return people
+
+
+def _owners_poll(officer, building, **fields):
+    poll = make_poll(
+        officer,
+        building,
+        electorate_kind=ElectorateKind.OWNERS_ART278,
+        rule=Rule.ART278_SPECIAL,
+        **fields,
+    )
+    return actions.open_poll(poll, by=officer)
+
+
+def _bulk_ballots(poll, count, seed=278):
+    """`count` more voters, each with a ballot: varied areas, groups, choices and channels."""
+    draw = random.Random(seed)
+    voters = Voter.objects.bulk_create(
+        Voter(
+            poll=poll,
+            key=f"bulk:{n}",
+            area=Decimal(draw.randrange(4500, 16500)) / 100,
+            heads=1,
+            group_label=draw.choice(GROUPS),
+        )
+        for n in range(count)
+    )
+    Ballot.objects.bulk_create(
+        Ballot(
+            poll=poll,
+            voter=voter,
+            channel=draw.choice([Channel.ONLINE, Channel.ONLINE, Channel.PAPER]),
+            choice=draw.choice(["yes", "yes", "yes", "no", "abstain"]),
+            paper_serial="",
+            receipt_hash=receipt_hash(poll.pk, f"BULK{n}"),
+        )
+        for n, voter in enumerate(voters)
+    )
+    totals = poll.voters.aggregate(area=Sum("area"), heads=Sum("heads"))
+    poll.electorate_area, poll.electorate_heads = totals["area"], totals["heads"]
+    poll.save(update_fields=["electorate_area", "electorate_heads"])
+    return poll
+
+
+def _by_hand(poll):
+    """Per group: {answer: [votes, heads, area]} and "cast", adding ballot by ballot."""
+    sums = defaultdict(lambda: defaultdict(lambda: [0, 0, Decimal("0")]))
+    for ballot in poll.ballots.select_related("voter"):
+        for key in (ballot.choice, "cast"):
+            entry = sums[ballot.voter.group_label][key]
+            entry[0] += 1
+            entry[1] += ballot.voter.heads
+            entry[2] += ballot.voter.area
+    return sums
+
+
+def _as_result(entry):
+    votes, heads, area = entry
+    return {"votes": votes, "heads": heads, "area": results._fraction(area)}
+
+
+def _reference_rows(poll):
+    """The ballot file's rows as the first version wrote them, one model instance at a time."""
+    rows = []
+    for ballot in poll.ballots.select_related("voter").order_by("receipt_hash"):
+        weight = ballot.voter.area if poll.weighted else 1
+        rows.append(
+            [ballot.receipt_hash, ballot.channel, ballot.voter.group_label, str(weight),
+             json.dumps(ballot.choice, ensure_ascii=False)]
+        )  # fmt: skip
+    for hands in poll.hands_counts.order_by("answer"):
+        answer = hands.answer if poll.method == Method.YES_NO else int(hands.answer)
+        rows += [["", "hands", "", "1", json.dumps(answer)]] * hands.count
+    return rows
+
+
+def _reference_digests(poll):
+    def sha(text):
+        return hashlib.sha256(text.encode()).hexdigest()
+
+    return {
+        "ballots": poll.ballots.count(),
+        "receipts_sha256": sha("\n".join(results.receipt_hashes(poll))),
+        "ballot_file_sha256": sha(results.ballot_csv(poll)),
+    }
+
+
+def test_thousands_of_ballots_are_summed_as_one_by_one_gives(officer, building, owners, resident):
+    poll = _bulk_ballots(_owners_poll(officer, building), BULK)
+    result = results.final(poll)
+    expected = _by_hand(poll)
+    assert result["cast"]["votes"] == BULK
+    assert set(result["groups"]) == set(GROUPS)
+    for label, tally in result["groups"].items():
+        assert tally["cast"] == _as_result(expected[label]["cast"])
+        for answer in ("yes", "no", "abstain"):
+            assert tally["options"][answer] == _as_result(expected[label][answer])
+    codes = [c["code"] for c in result["decisions"]["yes"]["conditions"]]
+    assert codes == [
+        "participation_area", "participation_heads", "agreement_area", "agreement_heads"
+    ]  # fmt: skip
+
+
+def test_the_tally_reads_the_ballots_in_one_query_whatever_their_number(
+    officer, building, owners, resident
+):
+    poll = _owners_poll(officer, building)
+    actions.cast_ballot(poll, by=owners[0], choice="yes")
+    with CaptureQueriesContext(connection) as few:
+        results.final(poll)
+    _bulk_ballots(poll, BULK)
+    with CaptureQueriesContext(connection) as many:
+        results.final(poll)
+    assert len(many) == len(few)
+    summed = [q["sql"] for q in many if "GROUP BY" in q["sql"]]
+    assert len(summed) == 1 and '"votes_ballot"' in summed[0]
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_tally_has_room_for_its_join(officer, building, owners, resident):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL settings")
+    poll = _owners_poll(officer, building)
+    with CaptureQueriesContext(connection) as queries:
+        results.final(poll)
+    settings = [q["sql"] for q in queries if q["sql"].startswith("SET LOCAL")]
+    assert settings == list(results.TALLY_SETTINGS)
+
+
+def test_an_open_poll_shows_the_same_turnout_and_result_from_one_pass(
+    officer, building, owners, resident
+):
+    poll = _owners_poll(officer, building, visibility=Visibility.EVERYTHING)
+    for user, choice in zip(owners, ["yes", "yes", "no", "abstain"], strict=False):
+        actions.cast_ballot(poll, by=user, choice=choice)
+    shown = results.shown_now(poll)
+    assert shown == {"turnout": results.turnout(poll), "result": results.final(poll)}
+    assert shown["turnout"]["area"] == Decimal("381.00")  # 80.25 + 90.25 + 100.25 + 110.25
+
+
+def test_a_closed_poll_reads_its_turnout_from_the_stored_result(
+    officer, building, owners, resident
+):
+    poll = _owners_poll(officer, building)
+    actions.issue_ballot_sheets(poll, by=officer)
+    for user in owners[:3]:
+        actions.cast_ballot(poll, by=user, choice="yes")
+    serial = poll.sheets.get(voter__user=owners[3]).serial
+    actions.enter_paper_ballot(poll, serial=serial, choice="no", by=officer)
+    actions.close_poll(poll, by=officer, reason="测试")
+    expected = results.turnout(poll)
+    with CaptureQueriesContext(connection) as queries:
+        shown = results.shown_now(poll)
+    assert shown["turnout"] == expected
+    assert shown["turnout"]["area"] == Decimal("381.00")
+    assert not queries  # nothing read again
+
+
+def test_a_closed_show_of_hands_reads_its_turnout_from_the_result_too(officer, community):
+    people = [person() for _i in range(5)]
+    draft = make_poll(
+        officer,
+        community,
+        secret=False,
+        electorate_kind=ElectorateKind.ATTENDEES,
+        meeting_id=7,
+        visibility=Visibility.EVERYTHING,
+    )
+    poll = actions.open_poll(draft, by=officer, attendees=people)
+    actions.enter_hands_count(poll, counts={"yes": 3, "no": 1}, by=officer)
+    assert results.shown_now(poll)["turnout"] == results.turnout(poll)
+    actions.close_poll(poll, by=officer, reason="会上举手表决")
+    assert results.shown_now(poll)["turnout"] == results.turnout(poll)
+    assert results.shown_now(poll)["turnout"]["heads"] == 4
+
+
+def test_a_closed_poll_without_a_stored_result_counts_its_turnout(
+    officer, building, owners, resident
+):
+    poll = _owners_poll(officer, building)
+    actions.cast_ballot(poll, by=owners[0], choice="yes")
+    actions.close_poll(poll, by=officer, reason="测试")
+    poll.result = None
+    assert results.shown_now(poll)["turnout"] == results.turnout(poll)
+
+
+def test_the_ballot_file_and_digests_are_those_of_the_first_version(
+    officer, building, owners, resident
+):
+    poll = _bulk_ballots(_owners_poll(officer, building), 300)
+    actions.issue_ballot_sheets(poll, by=officer)
+    actions.cast_ballot(poll, by=owners[0], choice="abstain")
+    serial = poll.sheets.get(voter__user=owners[1]).serial
+    actions.enter_paper_ballot(poll, serial=serial, choice="no", by=officer)
+    assert results.ballot_rows(poll) == _reference_rows(poll)
+    assert results.digests(poll) == _reference_digests(poll)
+
+
+@pytest.mark.parametrize(
+    ("method", "choices"),
+    [
+        (Method.APPROVAL, [[0, 2], [1], [0, 1, 2]]),
+        (Method.SCORE, [{0: 5, 1: 2}, {2: 1}, {0: 3, 1: 3, 2: 3}]),
+        (Method.RANKED, [[2, 0], [1, 2, 0], [0]]),
+    ],
+)
+def test_lists_and_mappings_are_written_and_recounted_exactly(
+    officer, building, owners, resident, method, choices
+):
+    plans = [{"title": "北门"}, {"title": "东侧"}, {"title": "地下"}]
+    poll = actions.open_poll(make_poll(officer, building, method=method, options=plans), by=officer)
+    ids = list(poll.options.values_list("pk", flat=True))
+    for user, choice in zip(owners, choices * 2, strict=True):
+        if isinstance(choice, dict):
+            choice = {ids[k]: v for k, v in choice.items()}
+        else:
+            choice = [ids[k] for k in choice]
+        actions.cast_ballot(poll, by=user, choice=choice)
+    assert results.ballot_rows(poll) == _reference_rows(poll)
+    meta, rows = results.read_ballot_csv(results.ballot_csv(poll))
+    assert results.recount(meta, rows) == results.final(poll)
