@@ -189,7 +189,7 @@ def categories(community):
 
 
 def insert(community):
-    """Insert the suggestions in one transaction; return seconds.
+    """Insert the suggestions in one transaction, then vacuum; return seconds.
 
     Bulk-load practice, all undone if anything fails: the table's secondary indexes are dropped and
     built again after the insert (building an index once is several times faster than updating
@@ -219,7 +219,8 @@ def insert(community):
         for _name, definition in indexes:
             cursor.execute(definition)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE suggestions_suggestion")
+        # What a bulk load ends with; left to autovacuum, it would run during the measurements.
+        cursor.execute("VACUUM ANALYZE suggestions_suggestion")
     if inserted != SUGGESTIONS:
         raise RuntimeError(f"inserted {inserted} suggestions, not {SUGGESTIONS}")
     return time.perf_counter() - started
@@ -441,7 +442,7 @@ def main():
         log(f"inserting {SUGGESTIONS:,} suggestions …")
         seconds = insert(community)
         log(f"inserted in {seconds:.1f} s; rebuilding the summary …")
-        results.append({"name": f"Insert {LABEL} (SQL)", "value": round(seconds, 1), "unit": "s"})
+        results.append({"name": f"Load {LABEL} (SQL)", "value": round(seconds, 1), "unit": "s"})
         started = time.perf_counter()
         rows = rebuild(community)
         seconds = time.perf_counter() - started

@@ -69,6 +69,16 @@ def test_the_period_filter_limits_the_figures_and_the_lists(client, world):
     assert "/c/lf/figures/collected/?from=2026-02" in page.content.decode()
 
 
+@pytest.mark.parametrize("name", list(metrics.COUNT))
+def test_within_a_period_the_list_behind_each_number_has_that_many_items(client, world, name):
+    period = {"from": "2026-02", "to": "2026-03"}
+    expected = metrics.figures(world, "2026-02", "2026-03").value(name)
+    assert listed(client, name, **period) == expected
+    for row in metrics.breakdown(world, "compound", "2026-02", "2026-03"):
+        got = listed(client, name, by="compound", key=row.key, **period)
+        assert got == row.figures.value(name), (row.key, name)
+
+
 def test_a_list_names_the_breakdown_cell_it_is_limited_to(client, world, compound):
     url = reverse("dashboards:items", args=["lf", "collected"])
     page = client.get(url, {"by": "compound", "key": compound.pk}, HTTP_ACCEPT_LANGUAGE="en")

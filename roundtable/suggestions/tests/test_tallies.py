@@ -15,6 +15,7 @@ import time_machine
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from roundtable.people.actions import grant_role
 from roundtable.people.models import Role
@@ -198,6 +199,14 @@ def test_a_dispatch_to_another_category_and_owner_moves_the_suggestion_between_g
     actions.dispatch(suggestion, by=worker, owner=committee)
     assert [r.label for r in metrics.breakdown(community, "owner")] == [committee.name]
     assert summary(community) == recounted(community)
+
+
+def test_the_figures_page_counts_a_suggestion_as_soon_as_it_is_received(client, walk, worker):
+    submit_suggestion(
+        community=walk["community"], text="路灯坏了", channel=Channel.STATION, by=worker
+    )
+    page = client.get(reverse("dashboards:figures", args=["lf"])).content.decode()
+    assert '<a href="/c/lf/figures/collected/" class="num">1</a>' in page
 
 
 def test_every_count_and_mean_has_a_column_in_the_summary():
