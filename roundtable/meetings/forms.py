@@ -347,4 +347,4 @@ class ActionItemForm(forms.Form):
 
 class PeriodForm(forms.Form):
     since = forms.DateField(label=_("Meetings from"), required=False, widget=_date())
-    until = forms.DateField(label=_("to"), required=False, widget=_date())
+    until = forms.DateField(label=_("Meetings until"), required=False, widget=_date())

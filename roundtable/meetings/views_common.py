@@ -3,7 +3,7 @@
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -101,11 +101,13 @@ def qr_svg(url, title):
     return mark_safe(svg)  # noqa: S308 — segno writes the markup and escapes the title
 
 
-def registration_counts(meeting):
-    """How many are registered and waiting, in one query."""
-    from django.db.models import Count
-
-    return meeting.registrations.aggregate(
-        registered=Count("pk", filter=Q(status=Reg.REGISTERED)),
-        waiting=Count("pk", filter=Q(status=Reg.WAITLISTED)),
-    )
+def registration_counts(meeting, user=None):
+    """How many are registered and waiting, and the person's own status and place, in one query."""
+    counts = {
+        "registered": Count("pk", filter=Q(status=Reg.REGISTERED)),
+        "waiting": Count("pk", filter=Q(status=Reg.WAITLISTED)),
+    }
+    if getattr(user, "is_authenticated", False):
+        counts["mine_status"] = Max("status", filter=Q(user=user))
+        counts["mine_position"] = Max("position", filter=Q(user=user))
+    return meeting.registrations.aggregate(**counts)

@@ -65,13 +65,14 @@ def detail(request, code, pk):
     meeting = public_meeting(request.user, code, pk)
     user = request.user
     shown = agenda_shown(meeting, user)
+    counts = registration_counts(meeting, user)
     context = {
         "meeting": meeting,
         "community": meeting.community,
         "agenda_shown": shown,
         "items": agenda_items(meeting) if shown else [],
-        "counts": registration_counts(meeting),
-        "mine": _mine(meeting, user),
+        "counts": counts,
+        "mine": _mine(meeting, counts),
         "registering": meeting.status in ANNOUNCED and timezone.now() < meeting.starts_at,
         "polls": Poll.objects.filter(meeting_id=meeting.pk, community=meeting.community_id)
         .exclude(status=PollStatus.DRAFT)
@@ -87,14 +88,15 @@ def _published(meeting):
     return minutes if minutes is not None and minutes.published else None
 
 
-def _mine(meeting, user):
-    """The person's registration, with their place on the waiting list when they wait."""
-    if not user.is_authenticated:
+def _mine(meeting, counts):
+    """The person's registration status, with their place on the waiting list when they wait."""
+    status = counts.get("mine_status")
+    if status is None:
         return None
-    mine = Registration.objects.filter(meeting=meeting, user=user).first()
-    if mine is not None and mine.status == Reg.WAITLISTED:
-        waiting = meeting.registrations.filter(status=Reg.WAITLISTED, position__lte=mine.position)
-        mine.waiting_place = waiting.count()
+    mine = {"status": status}
+    if status == Reg.WAITLISTED:
+        ahead = Q(status=Reg.WAITLISTED, position__lte=counts["mine_position"])
+        mine["waiting_place"] = meeting.registrations.filter(ahead).count()
     return mine
 
 
