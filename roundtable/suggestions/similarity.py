@@ -1,10 +1,13 @@
 """Duplicate detection and category suggestion for Chinese suggestion texts, with no tokenizer.
 
 Two texts are compared twice: as TF-IDF vectors of character unigrams and bigrams (Chinese has no
-spaces, and two-character words carry most of the meaning), and by what their words point to: the
-subcategories of the taxonomy (the object) and taxonomy.PROBLEMS (what is wrong with it). The
-place and the time of two suggestions then raise or lower that text score. DUPLICATE_THRESHOLD was
-chosen on the even rows of tests/data/duplicate_pairs.csv and is checked on the odd rows.
+spaces, and two-character words carry most of the meaning), and by what their words point to, on
+two axes: the things named (subcategories of the taxonomy and taxonomy.OBJECTS) and what is wrong
+(taxonomy.PROBLEMS, read longest word first). A duplicate needs the same thing and the same
+problem: 狗叫 and 遛狗不牵绳 share the dog, not the problem. The place and the time of two
+suggestions then raise or lower that text score. DUPLICATE_THRESHOLD was chosen on the even rows
+of tests/data/duplicate_pairs.csv and is checked on the odd rows. DuplicateIndex keeps a
+community's texts prepared between lookups.
 """
 
 import math
