@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .models import Ballot, Status
+from .models import Ballot, Method, Status
 from .rules import choices
 
 RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud, typed back
@@ -49,7 +49,9 @@ def require_voting(poll, *, online):
 
 
 def require_no_hands(poll):
-    if poll.hands_counts.exists():
+    # Hands are entered only where the poll allows them, and what allows them is fixed once the
+    # poll opens: other polls need not look (one query less for every ballot).
+    if poll.hands_allowed and poll.hands_counts.exists():
         raise BallotRefused(
             _("This poll was decided by a show of hands at the meeting."), code="mixed_channels"
         )
@@ -69,7 +71,10 @@ def voter_of(poll, user, chosen=None):
 
 def validated(poll, choice):
     """The choice in its stored form, or BallotRefused saying what is wrong with it."""
-    option_ids = list(poll.options.values_list("pk", flat=True))
+    # A yes/no answer does not depend on the options: no query for the commonest poll.
+    option_ids = (
+        [] if poll.method == Method.YES_NO else list(poll.options.values_list("pk", flat=True))
+    )
     try:
         clean = choices.validate(poll.method, option_ids, choice, max_choices=poll.max_choices)
     except choices.InvalidChoice as problem:
