@@ -248,7 +248,14 @@ class _Lexicon(NamedTuple):
     """Words to look for in a text, with what each stands for."""
 
     words: dict  # normalised word -> what it stands for
-    lengths: frozenset  # the lengths of the words, to look for no others
+    starts: dict  # first character -> the lengths of the words it starts, longest first
+
+
+def _lexicon(words):
+    starts = {}
+    for word in words:
+        starts.setdefault(word[0], set()).add(len(word))
+    return _Lexicon(words, {ch: sorted(ns, reverse=True) for ch, ns in starts.items()})
 
 
 @lru_cache(maxsize=8)
@@ -258,13 +265,18 @@ def _keyword_index(key):
     for code, keywords in key:
         for word in filter(None, map(normalise, keywords)):
             index.setdefault(word, set()).add(code)
-    return _Lexicon(index, frozenset(map(len, index)))
+    return _lexicon(index)
 
 
 def _found(chars, lexicon):
     """The words of a lexicon that occur in a normalised text."""
-    grams = {chars[i : i + n] for n in lexicon.lengths if n > 1 for i in range(len(chars) - n + 1)}
-    return (grams | set(chars)) & lexicon.words.keys()
+    starts, words = lexicon.starts, lexicon.words
+    return {
+        chars[i : i + n]
+        for i, ch in enumerate(chars)
+        for n in starts.get(ch, ())
+        if chars[i : i + n] in words
+    }
 
 
 # What a kind of concept weighs: a named thing says more than its subcategory, and asking or
@@ -300,7 +312,7 @@ def _thing_lexicon():
     for name, listed in taxonomy.OBJECTS.items():
         for word in filter(None, map(normalise, listed.split())):
             words.setdefault(word, set()).add("object:" + name)
-    return _Lexicon(words, frozenset(map(len, words)))
+    return _lexicon(words)
 
 
 @lru_cache(maxsize=1)
@@ -314,7 +326,7 @@ def _problem_lexicon():
     for kind, listed in taxonomy.PROBLEMS.items():
         for word in filter(None, map(normalise, listed.split())):
             words.setdefault(word, set()).add(kind)
-    return _Lexicon(words, frozenset(map(len, words)))
+    return _lexicon(words)
 
 
 class Concepts(NamedTuple):
@@ -329,12 +341,15 @@ def _segmented(chars, lexicon):
 
     Forward maximum matching: 能不能用 asks, it is no 不能用; 卫生间漏水 still says 漏.
     """
-    lengths, words, i = sorted(lexicon.lengths, reverse=True), set(), 0
+    starts, words, i = lexicon.starts, set(), 0
     while i < len(chars):
-        word = next((chars[i : i + n] for n in lengths if chars[i : i + n] in lexicon.words), "")
-        words.add(word)
-        i += len(word) or 1
-    words.discard("")
+        for n in starts.get(chars[i], ()):
+            if chars[i : i + n] in lexicon.words:
+                words.add(chars[i : i + n])
+                i += n
+                break
+        else:
+            i += 1
     return words
 
 
