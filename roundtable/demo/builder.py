@@ -24,6 +24,8 @@ from roundtable.suggestions.categories import seed_categories
 
 from . import layout
 from .cast import ADMIN, CAST
+from .meetings import plan_meetings
+from .polls import plan_polls
 from .roster import generate
 from .suggestions import build_suggestions
 
@@ -51,7 +53,7 @@ def build(*, progress=None):
     organisations = ensure_organisations(community)
     ensure_staff(community, grids, organisations)
     seed_categories(community)
-    build_suggestions(community)
+    build_suggestions(community, also=(plan_meetings, plan_polls))
     return Result(community, report)
 
 

@@ -8,6 +8,7 @@ and messages are exactly what the product would have written. Seeded: the same e
 """
 
 import random
+from collections import Counter
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -107,14 +108,23 @@ class Plan:
     steps: list = field(default_factory=list)
 
 
-def build_suggestions(community):
-    """Create the case's suggestions once; a community that has any is left alone."""
+def build_suggestions(community, *, also=()):
+    """Create the case's suggestions once; a community that has any is left alone.
+
+    Each of `also` (demo/meetings.py, demo/polls.py) is called with the builder and returns more
+    plans, run in the same timeline, and what their own suggestions take of FATES and
+    GRID_COUNTS (a fate or grid name → how many): the case's figures count those too.
+    """
     if Suggestion.objects.filter(community=community).exists():
         return 0
     demo = _Demo(community, random.Random(SEED))
-    plans = demo.plan()
+    more, taken = [], Counter()
+    for builder in also:
+        plans, took = builder(demo)
+        more, taken = more + plans, taken + took
+    plans = demo.plan(taken)
     timeline = sorted(
-        ((when, n, plan, step) for n, plan in enumerate(plans) for when, step in plan.steps),
+        ((when, n, plan, step) for n, plan in enumerate(plans + more) for when, step in plan.steps),
         key=lambda item: (item[0], item[1]),
     )
     if timeline[-1][0] >= timezone.now():
@@ -184,13 +194,16 @@ class _Demo:
 
     # Planning
 
-    def plan(self):
-        fates = [fate for fate, n in FATES.items() for _ in range(n)]
-        grids = [grid for grid, n in GRID_COUNTS.items() for _ in range(n)]
+    def plan(self, taken=None):
+        """The plans of the suggestions, leaving out what `taken` other builders' ones take."""
+        taken = taken or {}
+        fates = [fate for fate, n in FATES.items() for _ in range(n - taken.get(fate, 0))]
+        grids = [grid for grid, n in GRID_COUNTS.items() for _ in range(n - taken.get(grid, 0))]
         grids.remove("第三网格")  # the first suggestion is from 第三网格
         self.rng.shuffle(fates)
         self.rng.shuffle(grids)
-        small = set(self.rng.sample(range(FATES["closed"]), SMALL_RESOLVED))
+        closed = FATES["closed"] - taken.get("closed", 0)
+        small = set(self.rng.sample(range(closed), SMALL_RESOLVED))
         plans, closed = [self._first()], 0
         for fate, grid in zip(fates, grids, strict=True):
             plan = Plan(fate, grid, self._day(fate))
