@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from roundtable.people.forms import CodeLoginForm, PhoneField, SendCodeForm
+from roundtable.people.forms import PhoneField
 from roundtable.people.models import Organisation, Role, User
 from roundtable.suggestions.models import Status as SuggestionStatus
 from roundtable.suggestions.models import Suggestion
@@ -22,8 +22,6 @@ from .models import (
     Resolution,
     Stance,
 )
-
-__all__ = ["CodeLoginForm", "SendCodeForm"]  # the check-in page's login forms, as people's
 
 LIVE_POLL_MINUTES = ((5, _("5 minutes")), (10, _("10 minutes")), (15, _("15 minutes")),
                      (30, _("30 minutes")), (60, _("1 hour")))  # fmt: skip

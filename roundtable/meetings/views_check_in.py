@@ -9,13 +9,13 @@ from django.views.decorators.http import require_POST
 
 from roundtable.common.templatetags.rt import cn_datetime
 from roundtable.people import actions as people_actions
+from roundtable.people.forms import CodeLoginForm, SendCodeForm
 from roundtable.people.login_codes import LoginRefused, check_login_code, send_login_code
 from roundtable.people.phones import mask_phone
 from roundtable.people.views import client_ip
 
 from . import actions
 from .actions import InvalidTransition
-from .forms import CodeLoginForm, SendCodeForm
 from .models import IN_SESSION, Meeting
 from .views_common import run
 

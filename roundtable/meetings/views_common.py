@@ -15,7 +15,9 @@ from .actions import InvalidTransition
 from .models import Meeting
 from .models import RegistrationStatus as Reg
 
-STAFF_PERMISSIONS = (Perm.ORGANISE_MEETING, Perm.CHECK_IN)
+# What permission checks read about a meeting's place, loaded with the meeting itself.
+RELATED = ("community", "station__community", "station__compound__community", "organiser",
+           "minutes")  # fmt: skip
 
 
 def staff_communities(user):
@@ -28,9 +30,7 @@ def staff_communities(user):
 
 def staff_meeting(request, pk, permission=Perm.ORGANISE_MEETING):
     """The meeting, if the person may see it (else 404), and act on it (else 403)."""
-    visible = Meeting.objects.visible_to(request.user).select_related(
-        "community", "station", "organiser", "minutes"
-    )
+    visible = Meeting.objects.visible_to(request.user).select_related(*RELATED)
     meeting = get_object_or_404(visible, pk=pk)
     require(may(request.user, permission, meeting.permission_place))
     return meeting
@@ -38,9 +38,7 @@ def staff_meeting(request, pk, permission=Perm.ORGANISE_MEETING):
 
 def public_meeting(user, code, pk):
     """A listed meeting of the community named by `code` (drafts only for their organisers)."""
-    visible = Meeting.objects.visible_to(user).select_related(
-        "community", "station", "organiser", "minutes"
-    )
+    visible = Meeting.objects.visible_to(user).select_related(*RELATED)
     return get_object_or_404(visible, pk=pk, community__code=code)
 
 

@@ -74,13 +74,17 @@ def detail(request, code, pk):
         "counts": counts,
         "mine": _mine(meeting, counts),
         "registering": meeting.status in ANNOUNCED and timezone.now() < meeting.starts_at,
-        "polls": Poll.objects.filter(meeting_id=meeting.pk, community=meeting.community_id)
-        .exclude(status=PollStatus.DRAFT)
-        .order_by("-opened_at", "-pk"),
+        "polls": _polls(meeting),
         "minutes": _published(meeting),
         "organiser": may(user, Perm.ORGANISE_MEETING, meeting.permission_place),
     }
     return render(request, "meetings/detail.html", context)
+
+
+def _polls(meeting):
+    """The votes held at the meeting (the votes app names the meeting by its id)."""
+    held_here = Poll.objects.filter(meeting_id=meeting.pk, community=meeting.community_id)
+    return held_here.exclude(status=PollStatus.DRAFT).order_by("-opened_at", "-pk")
 
 
 def _published(meeting):

@@ -64,7 +64,7 @@ def meeting_list(request):
 
 def _stations(user, community):
     """The community's stations where `user` may organise a meeting."""
-    stations = list(community.stations.select_related("compound"))
+    stations = list(community.stations.select_related("community", "compound__community"))
     allowed = [s.pk for s in stations if may(user, Perm.ORGANISE_MEETING, s)]
     return community.stations.filter(pk__in=allowed).order_by("name")
 
