@@ -12,6 +12,7 @@ community's texts prepared between lookups.
 
 import math
 import re
+import sys
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -169,7 +170,8 @@ def _features(text):
     """Counts of the character unigrams and bigrams of what a text says, without its numbers."""
     chars = _NUMBER_RE.sub("", normalise(text))
     grams = [ch for ch in chars if ch not in _STOP_CHARS]
-    grams += [chars[i : i + 2] for i in range(len(chars) - 1)]
+    # One string per bigram however many texts have it: an index holds thousands of texts.
+    grams += [sys.intern(chars[i : i + 2]) for i in range(len(chars) - 1)]
     return Counter(grams)
 
 
@@ -510,7 +512,7 @@ class _Entry:
 
     __slots__ = (
         "id", "text", "compound_id", "building_id", "created_at", "chars", "features",
-        "concepts", "places", "inside_building", "outside_compounds", "keys", "vector",
+        "concepts", "places", "inside_building", "outside_compounds", "vector",
         "vector_version",
     )  # fmt: skip
 
@@ -526,7 +528,6 @@ class _Entry:
         self.places = _named_places(self.text)
         self.inside_building = _inside_building(self.concepts)
         self.outside_compounds = bool(COMMUNITY_PLACES.search(self.chars))
-        self.keys = frozenset(self.features)
         self.vector, self.vector_version = None, None
 
     def weighted(self, idf, version):
@@ -689,7 +690,7 @@ class DuplicateIndex:
         (weights, length), (other, other_length) = vector, candidate.weighted(idf, version)
         if not length or not other_length:
             return _blend(0.0, new.concepts, candidate.concepts)
-        total = sum([weights[f] * other[f] for f in new.keys & candidate.keys])
+        total = sum([weights[f] * other[f] for f in weights.keys() & other.keys()])
         return _blend(min(1.0, total / (length * other_length)), new.concepts, candidate.concepts)
 
 

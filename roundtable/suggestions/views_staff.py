@@ -57,7 +57,8 @@ def _record(suggestion):
 # again there, and texts and places are not edited); elsewhere, as in tests on SQLite where a
 # rolled-back id comes back, each candidate's fields are checksummed.
 _INDEXES = {}
-_INDEXES_KEPT = 64
+# About 11 kB a suggestion: past this many in all, the least recently used communities go.
+_ENTRIES_KEPT = 20_000
 _INDEX_LOCK = threading.Lock()
 
 
@@ -96,11 +97,11 @@ def _records(ids):
 
 
 def _community_index(community_id):
-    """This process's (index, ids checksum) of a community, the least recently used dropped."""
+    """This process's [index, ids checksum] of a community, the least recently used dropped."""
     kept = _INDEXES.pop(community_id, None) or [DuplicateIndex(), None]
-    _INDEXES[community_id] = kept
-    while len(_INDEXES) > _INDEXES_KEPT:
+    while _INDEXES and len(kept[0]) + sum(len(i) for i, _ in _INDEXES.values()) > _ENTRIES_KEPT:
         del _INDEXES[next(iter(_INDEXES))]
+    _INDEXES[community_id] = kept  # the most recently used last
     return kept
 
 
