@@ -23,7 +23,6 @@ import http.client
 import json
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import time
@@ -352,20 +351,48 @@ def timings(port, path, timed, expect=None):
     return samples
 
 
+def cpu_seconds(pid):
+    """User + system CPU seconds a process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def worker_of(master):
+    """The pid of gunicorn's one worker: the process whose parent is the master."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            return int(stat.parent.name)
+    raise RuntimeError("gunicorn has no worker")
+
+
 def percentile(samples, share):
     """The nearest-rank percentile."""
     ordered = sorted(samples)
     return ordered[max(0, -(-len(ordered) * share // 100) - 1)]
 
 
-def page_figures(samples, what, busy):
-    """p50 and p95 (with the budget) of one page's timings, and how busy the CPUs were before."""
+def page_figures(port, worker, path, what, expect=None):
+    """p50 and p95 (with the budget) of one page, with how busy the CPUs were before and the
+    worker's CPU time per request: on a shared machine, the figure that others' load spares."""
+    busy = wait_for_quiet()
+    spent = cpu_seconds(worker)
+    samples = timings(port, path, TIMED, expect)
+    cpu_ms = (cpu_seconds(worker) - spent) * 1000 / (WARMUP + TIMED)
     p50, p95 = percentile(samples, 50), percentile(samples, 95)
-    log(f"{what}: p50 {p50:.1f} ms, p95 {p95:.1f} ms, mean {statistics.mean(samples):.1f} ms")
+    log(f"{what}: p50 {p50:.1f} ms, p95 {p95:.1f} ms; {cpu_ms:.1f} ms of CPU per request")
     shared = {"unit": "ms", "requests": len(samples), "cpu_busy_before": busy}
     return [
         {"name": f"{what} p50 ({LABEL})", "value": round(p50, 1), **shared},
         {"name": f"{what} p95 ({LABEL})", "value": round(p95, 1), **shared, "budget": BUDGET},
+        {
+            "name": f"{what}, app server CPU per request ({LABEL})",
+            "value": round(cpu_ms, 1),
+            "unit": "ms",
+        },
     ]
 
 
@@ -404,10 +431,10 @@ def measure(community, collected):
     results = []
     try:
         wait_until_ready(process, port)
+        worker = worker_of(process.pid)
         for what, path in paths.items():
             expect = f">{collected}<" if path == figures_path else None
-            busy = wait_for_quiet()
-            results += page_figures(timings(port, path, TIMED, expect), what, busy)
+            results += page_figures(port, worker, path, what, expect)
         listed = timings(port, f"{figures_path}valid/", LIST_TIMED)
         p50 = percentile(listed, 50)
         log(f"list behind a number: p50 {p50:.1f} ms")

@@ -366,7 +366,8 @@ class Dimension:
         if self.model is None:
             return {k: Channel(k).label if k in Channel.values else k for k in keys}
         ids = [int(k) for k in keys if k]
-        names = dict(self.model.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+        found = self.model.objects.filter(pk__in=ids).order_by().values_list("pk", "name")
+        names = dict(found) if ids else {}
         return {k: names.get(int(k), k) if k else self.none_label for k in keys}
 
 
