@@ -51,6 +51,7 @@ class PollForm(forms.ModelForm):
         help_texts = {
             "compound": _("Leave empty for the whole community."),
             "building": _("Only for a matter of one building's shared parts."),
+            "groups": _("Only for the members of constituency groups."),
             "max_choices": _("Only for “several options”."),
             "quorum": _("Custom rule only: a fraction like 1/2."),
             "threshold": _("Custom rule only: a fraction like 2/3."),

@@ -123,6 +123,7 @@ def _answers(poll, result, titles):
                 "heads": weight["heads"],
                 "area": figure(weight["area"]),
                 "share": share(weight["votes"], cast["votes"]),
+                "bar": round(100 * weight["votes"] / cast["votes"]) if cast["votes"] else 0,
                 "area_share": share(weight["area"], cast["area"]),
                 "mean": figure(exact(scores[key]["mean"])) if key in scores else None,
                 "scored": scores[key]["votes"] if key in scores else None,

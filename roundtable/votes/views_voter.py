@@ -43,8 +43,9 @@ def my_polls(request):
 
 @login_required
 def vote(request, pk):
+    polls = Poll.objects.exclude(status=Status.DRAFT)
     poll = get_object_or_404(
-        Poll.objects.exclude(status=Status.DRAFT).select_related("community"), pk=pk
+        polls.select_related("community", "compound", "building__compound"), pk=pk
     )
     state = _state(poll, request.user)
     form = _form(request, poll, state)
@@ -108,8 +109,13 @@ def _form(request, poll, state):
 
 
 def _submit(poll, user, form, state):
-    chosen = form.cleaned_data.get("voter")
-    voter = next((v for v in state["choosable"] if v.pk == chosen), None)
+    choosable, chosen = state["choosable"], form.cleaned_data.get("voter")
+    # One home left to vote for (or one to change) needs no choosing.
+    voter = (
+        choosable[0]
+        if len(choosable) == 1
+        else next((v for v in choosable if v.pk == chosen), None)
+    )
     if state["changing"]:
         return actions.change_ballot(poll, by=user, choice=form.chosen(), voter=voter)
     return actions.cast_ballot(poll, by=user, choice=form.chosen(), voter=voter)

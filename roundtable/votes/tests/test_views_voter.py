@@ -190,6 +190,29 @@ def test_one_option_by_radio_with_its_cost_shown(client, officer, building, resi
     assert Ballot.objects.get().choice == second.pk
 
 
+def test_a_resident_of_two_homes_chooses_the_home_each_time(
+    client, officer, building, resident, neighbour
+):
+    from roundtable.people.models import Relation
+    from roundtable.people.tests.factories import ResidencyFactory
+    from roundtable.places.tests.factories import HomeFactory
+
+    second = HomeFactory(unit=resident.residencies.get().home.unit, room="302")
+    ResidencyFactory(user=resident, home=second, relation=Relation.OWNER)
+    poll = _opened(officer, building)
+    client.force_login(resident)
+    homes = client.get(_url(poll)).context["form"].fields["voter"].choices
+    assert len(homes) == 2
+    refused = client.post(_url(poll), {"choice": "yes"})
+    assert refused.status_code == 400 and "voter" in refused.context["form"].errors
+    client.post(_url(poll), {"choice": "yes", "voter": homes[0][0]})
+    client.get(_url(poll))  # the receipt
+    left = client.get(_url(poll)).context["form"].fields
+    assert "voter" not in left  # one home left: no choice to make
+    assert client.post(_url(poll), {"choice": "no"}).status_code == 302
+    assert sorted(Ballot.objects.values_list("choice", flat=True)) == ["no", "yes"]
+
+
 def test_an_officer_who_scans_a_sheet_gets_the_paper_entry_link(client, poll, officer):
     client.force_login(officer)
     page = client.get(_url(poll) + "?serial=7-00001").content.decode()
