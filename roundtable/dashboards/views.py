@@ -132,7 +132,7 @@ class Linker:
 
     def _label(self, metric):
         if metric.name not in self._labels:
-            self._labels[metric.name] = escape(metric.label)
+            self._labels[metric.name] = escape(str(metric.label))  # once, not lazily per cell
         return self._labels[metric.name]
 
 
