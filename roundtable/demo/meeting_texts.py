@@ -117,7 +117,7 @@ SCRIPTS = (
                     ("黄德明", "suggestion", "议题要提前三天公示，让大家有时间准备意见。"),
                     ("", "suggestion", "会议结果要公开，办没办好大家都能看到。"),
                 ),
-                "通过《星空圆桌议事规则（试行）》：每月最后一周的周三晚19:30召开，"
+                "通过《星空圆桌议事规则（试行）》：每月择一晚19:30召开，"
                 "议题会前三天公示，会后七日内公布纪要和决议办理情况。",
             ),
             Item(
@@ -300,6 +300,7 @@ SCRIPTS = (
             ),
         ),
         9,
+        hot_topic=True,
     ),
     Script(
         "station-j5-2",
@@ -500,6 +501,7 @@ SCRIPTS = (
             ),
         ),
         13,
+        hot_topic=True,
     ),
     Script(
         "station-phase3-2",
@@ -592,6 +594,7 @@ SCRIPTS = (
             ),
         ),
         15,
+        hot_topic=True,
     ),
     Script(
         "station-phase2-3",
@@ -800,6 +803,7 @@ SCRIPTS = (
             ),
         ),
         19,
+        hot_topic=True,
     ),
     Script(
         "station-j5-4",

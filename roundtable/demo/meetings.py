@@ -172,10 +172,10 @@ class _Meeting:
         published = self.demo._at(published_on, 10, rng.randint(0, 50))
         self._at(scheduled, self._schedule)
         self._at(scheduled + timedelta(minutes=20), self._add_items)
-        if script.hot_topic:
-            self._at(published - timedelta(minutes=40), self._add_hot_topic)
         if script.kind != texts.CONSULTATION:
-            self._at(published - timedelta(minutes=30), self._add_deliberated)
+            self._at(published - timedelta(minutes=40), self._add_deliberated)
+        if script.hot_topic:
+            self._at(published - timedelta(minutes=30), self._add_hot_topic)
         self._at(published, self._publish)
         self._plan_registrations(scheduled + timedelta(hours=2))
         if script.residents == 0:
@@ -292,9 +292,14 @@ class _Meeting:
             )
 
     def _add_hot_topic(self, _plan):
-        """The largest cluster the organiser is offered becomes an item, if it is a real one."""
+        """The largest cluster the organiser is offered and no meeting has discussed yet."""
         topics = actions.propose_hot_topics(self.meeting, by=self.organiser)
-        topic = topics[0] if topics else None
+        discussed = set(
+            Suggestion.objects.filter(
+                community=self.demo.community, hot_topic_items__isnull=False
+            ).values_list("pk", flat=True)
+        )
+        topic = next((t for t in topics if not discussed & set(t.suggestion_ids)), None)
         if topic and len(self.extra) < SLOTS:
             self.extra.append(
                 actions.add_agenda_item(

@@ -153,21 +153,26 @@ class People:
         if script.kind == texts.CONSULTATION:
             pool = [u for u in self.owners_j5 if u not in named]
             return named + self.sample(rng, pool, k, progress)
-        local = [u for u in self.compound if script.compound in (None, self.compound[u])]
         regulars = [u for u in self.regulars[script.compound] if u not in named]
         chosen = self.sample(rng, regulars, round(0.6 * k), progress)
-        others = [u for u in local if u not in named and u not in chosen]
+        taken = {u.pk for u in named + chosen}
+        others = [
+            u
+            for u, compound in self.compound.items()
+            if script.compound in (None, compound) and u.pk not in taken
+        ]
         return named + chosen + self.sample(rng, others, k - len(chosen), progress)
 
     def _group_representatives(self, rng, k, named):
         """About as many from each of the eight groups, as the hearing invited them."""
-        chosen = list(named)
-        while len(chosen) < k + len(named):
+        chosen, seen = [], {u.pk for u in named}
+        while len(chosen) < k:
             for name in sorted(self.members):
-                free = [u for u in self.members[name] if u not in chosen]
-                if free and len(chosen) < k + len(named):
+                free = [u for u in self.members[name] if u.pk not in seen]
+                if free and len(chosen) < k:
                     chosen.append(rng.choice(free))
-        return chosen[len(named) :]
+                    seen.add(chosen[-1].pk)
+        return chosen
 
     def to_quorum(self, staff, chances):
         """The likeliest of the round table's missing members, until two thirds are there: a

@@ -179,7 +179,8 @@ class _CentrePoll(_Story):
         self.options = list(self.poll.options.order_by("order").values_list("pk", flat=True))
         elders = [v for v in voters if v.group_label == "银龄"]
         self.paper = elders[:CENTRE_SHEETS]
-        self.online = [v for v in voters if v not in self.paper]
+        on_paper = {v.pk for v in self.paper}
+        self.online = [v for v in voters if v.pk not in on_paper]
 
     def _issue(self, clerk):
         issued = actions.issue_ballot_sheets(self.poll, by=clerk, voters=self.paper)
