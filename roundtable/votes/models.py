@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from roundtable.people.models import ConstituencyGroup
 from roundtable.people.permissions import Perm
@@ -250,7 +251,8 @@ class Poll(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
-    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # A context: a suggestion's "closed at" is when it was completed, a poll's when voting ended.
+    closed_at = models.DateTimeField(pgettext_lazy("poll", "closed at"), null=True, blank=True)
     close_reason = models.TextField(_("why it closed early"), blank=True)
     electorate_area = models.DecimalField(
         _("electorate's area (m²)"), max_digits=14, decimal_places=2, null=True, blank=True
@@ -515,7 +517,8 @@ class Conflict(models.Model):
         related_name="+",
         verbose_name=_("resolved by"),
     )
-    resolution = models.TextField(_("resolution"), blank=True)
+    # How staff settled the conflict, not a meeting's resolution (决议): hence the context.
+    resolution = models.TextField(pgettext_lazy("ballot conflict", "resolution"), blank=True)
 
     objects = ConflictQuerySet.as_manager()
 

@@ -4,24 +4,25 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from roundtable.audit.log import record
 from roundtable.people.permissions import Perm, acting_role, may, require
 
 from ..models import TRANSITIONS, Meeting, Status
 
+# The words after "cannot be": a context, as "cancelled" is also a status.
 ACTION_LABELS = {
-    "announce": gettext_lazy("announced"),
-    "publish_agenda": gettext_lazy("given a published agenda"),
-    "hold": gettext_lazy("marked as held"),
-    "approve_minutes": gettext_lazy("given approved minutes"),
-    "cancel": gettext_lazy("cancelled"),
-    "update": gettext_lazy("changed"),
-    "register": gettext_lazy("open for registration"),
-    "edit_agenda": gettext_lazy("given agenda changes"),
-    "check_in": gettext_lazy("open for check-in"),
-    "record": gettext_lazy("given opinions, minutes or resolutions"),
+    "announce": pgettext_lazy("meeting action", "announced"),
+    "publish_agenda": pgettext_lazy("meeting action", "given a published agenda"),
+    "hold": pgettext_lazy("meeting action", "marked as held"),
+    "approve_minutes": pgettext_lazy("meeting action", "given approved minutes"),
+    "cancel": pgettext_lazy("meeting action", "cancelled"),
+    "update": pgettext_lazy("meeting action", "changed"),
+    "register": pgettext_lazy("meeting action", "open for registration"),
+    "edit_agenda": pgettext_lazy("meeting action", "given agenda changes"),
+    "check_in": pgettext_lazy("meeting action", "open for check-in"),
+    "record": pgettext_lazy("meeting action", "given opinions, minutes or resolutions"),
 }
 
 
