@@ -340,11 +340,15 @@ def _locked(poll, action, *, by):
 
 def _held(poll):
     """`poll` read again under a share lock, so it cannot close until this ballot commits."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            table = connection.ops.quote_name(Poll._meta.db_table)
-            cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [poll.pk])
-    return Poll.objects.select_related("community").get(pk=poll.pk)
+    if connection.vendor != "postgresql":
+        return Poll.objects.select_related("community").get(pk=poll.pk)
+    # The row and its lock in one query (the ORM writes no FOR SHARE); a poll never moves to
+    # another community, so the caller's community saves reading it again.
+    table = connection.ops.quote_name(Poll._meta.db_table)
+    current = Poll.objects.raw(f"SELECT * FROM {table} WHERE id = %s FOR SHARE", [poll.pk])[0]
+    if Poll.community.is_cached(poll) and poll.community_id == current.community_id:
+        current.community = poll.community
+    return current
 
 
 def _refresh(poll, current):

@@ -59,6 +59,12 @@ def require_no_hands(poll):
 
 def voter_of(poll, user, chosen=None):
     """The user's row in the frozen electorate (`chosen` when they vote for several homes)."""
+    if chosen is not None and user is not None and user.pk and chosen.pk:
+        # Voter rows never change once the poll is open: the caller's row needs no reading
+        # again, only to be the user's own in this poll.
+        if chosen.poll_id == poll.pk and chosen.user_id == user.pk:
+            return chosen
+        raise BallotRefused(_("You are not among the voters of this poll."), code="not_voter")
     mine = list(poll.voters.filter(user=user)) if user is not None and user.pk else []
     if chosen is not None:
         mine = [v for v in mine if v.pk == chosen.pk]
