@@ -31,7 +31,7 @@ from bench.serve import HOST, PY, WORK, log  # noqa: E402
 RESULTS = ROOT / "bench" / "results.json"
 README = ROOT / "README.md"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH_DB = "roundtable_bench"
+PG_BENCH_DB = serve.PG_BENCH_DB
 COMMUNITY = "lf"
 IMPORT_ROWS = 20_000
 # key, path, label; the first is the floor every other figure is divided by.

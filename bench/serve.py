@@ -15,6 +15,7 @@ WORK = ROOT / "bench" / "work"
 PY = sys.executable
 HOST = "127.0.0.1"
 FLOOR_PATH = "/healthz/"
+PG_BENCH_DB = "roundtable_bench"
 WRK_THREADS, WRK_CONNECTIONS, WRK_SECONDS, WARMUP_SECONDS = 2, 16, 10, 2
 QUIET_CPU_SHARE, QUIET_PATIENCE_SECONDS = 0.15, 45
 
@@ -100,7 +101,8 @@ def wrk_command(seconds):
 def run_wrk(port, path, name, seconds=WRK_SECONDS, script=()):
     """Load 127.0.0.1:port/path with wrk for `seconds`; keep its output, return it and its figures.
 
-    `script` is wrk's `-s file.lua` and the script's arguments, if any.
+    `script` is wrk's `-s file.lua` and the script's arguments, if any. The figures include the
+    CPU time the server side (gunicorn's workers, PostgreSQL's backends) spent per request.
     """
     url = f"http://{HOST}:{port}{path}"
     assert url.startswith(f"http://{HOST}:"), "the bench only ever loads 127.0.0.1"
@@ -109,15 +111,50 @@ def run_wrk(port, path, name, seconds=WRK_SECONDS, script=()):
         command += ["-s", str(script[0]), url, "--", *map(str, script[1:])]
     else:
         command.append(url)
+    before = server_cpu(port)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    spent = {side: ms - before.get(side, 0) for side, ms in server_cpu(port).items()}
     (WORK / f"wrk-{name}.txt").write_text(output)
     figures = report.parse_wrk(output)
+    figures["server_cpu_ms_per_request"] = {
+        side: round(ms / max(figures["requests"], 1), 3) for side, ms in spent.items()
+    }
     if figures["non_2xx"] or figures["socket_errors"] or not figures["requests"]:
         raise RuntimeError(
             f"{path}: {figures['requests']} requests, {figures['non_2xx']} non-2xx, "
             f"{figures['socket_errors']} socket errors; see bench/work/wrk-{name}.txt"
         )
     return output, figures
+
+
+def server_cpu(port):
+    """CPU milliseconds used so far by gunicorn on `port` and by the bench database's backends.
+
+    Read from /proc, so that a figure taken on a busy machine can still be judged by what each
+    request cost rather than by how long it waited for a core.
+    """
+    spent = {"gunicorn": 0.0, "postgres": 0.0}
+    tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # the process ended meanwhile
+        side = _server_side(command, port)
+        if side:
+            spent[side] += (int(fields[11]) + int(fields[12])) * tick_ms  # utime + stime
+    return spent
+
+
+def _server_side(command, port):
+    if "gunicorn" in command and f"{HOST}:{port}" in command:
+        return "gunicorn"
+    if command.startswith("postgres: ") and f" {PG_BENCH_DB} " in command:
+        return "postgres"
+    return None
 
 
 def cpu_times():
@@ -159,8 +196,15 @@ def measure_path(port, path, name):
     run_wrk(port, path, f"{name}-warmup", seconds=WARMUP_SECONDS)
     _output, figures = run_wrk(port, path, name)
     figures["cpu_busy_before"] = busy_before
-    log(
-        f"{path}: {figures['requests_per_s']:.0f} req/s, "
-        f"p50 {figures['p50_ms']:.2f} ms, p99 {figures['p99_ms']:.2f} ms"
-    )
+    log(f"{path}: {summary(figures)}")
     return figures
+
+
+def summary(figures):
+    """One wrk run in a line: rate, latency, the server's CPU per request."""
+    cpu = figures["server_cpu_ms_per_request"]
+    return (
+        f"{figures['requests_per_s']:.0f} req/s, p50 {figures['p50_ms']:.2f} ms, "
+        f"p99 {figures['p99_ms']:.2f} ms; CPU per request {cpu['gunicorn']:.2f} ms gunicorn, "
+        f"{cpu['postgres']:.2f} ms PostgreSQL"
+    )

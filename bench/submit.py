@@ -71,8 +71,7 @@ def measure(env, port, community):
         cpu_busy_before=busy_before,
     )
     serve.log(
-        f"{SUBMIT_PATH} (POST): {figures['requests_per_s']:.0f} req/s, "
-        f"p50 {figures['p50_ms']:.2f} ms, p99 {figures['p99_ms']:.2f} ms; "
+        f"{SUBMIT_PATH} (POST): {serve.summary(figures)}; "
         f"{created} suggestions created, {redirected} redirects seen"
     )
     return figures
