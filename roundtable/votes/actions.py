@@ -192,14 +192,35 @@ def resolve_conflict(conflict, *, by, resolution):
 
 def cast_ballot(poll, *, by, choice, voter=None):
     """The voter's own online ballot; returns the Receipt whose code is shown once."""
-    outcome = _cast(poll, by=by, choice=choice, voter=voter)
+    own_transaction = connection.vendor == "postgresql" and not connection.in_atomic_block
+    outcome = _cast(poll, by=by, choice=choice, voter=voter, hand_over=own_transaction)
+    if own_transaction:
+        _flush_log()
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
 
 
+# Every ballot holds the audit chain's head from its event to its commit, and every other writer
+# waits for it. A synchronous commit waits there for the disk (about 2 ms on the bench machine),
+# which caps ballots near 500 a second; so a ballot in a transaction of its own commits without
+# waiting (the head is handed over at once), and _flush_log() then commits an empty transaction
+# synchronously, which puts the log on disk up to and past the ballot before the voter sees the
+# receipt. A crash between the two loses the ballot and everything after it in the log, so the
+# chain stays whole, and the voter, who saw no receipt, votes again.
+HAND_OVER = "SET LOCAL synchronous_commit = off"
+
+
+def _flush_log():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_current_xact_id()")  # a transaction id: a commit to wait for
+
+
 @transaction.atomic
-def _cast(poll, *, by, choice, voter):
+def _cast(poll, *, by, choice, voter, hand_over=False):
+    if hand_over:
+        with connection.cursor() as cursor:
+            cursor.execute(HAND_OVER)
     current = _held(poll)
     ballots.require_voting(current, online=True)
     ballots.require_no_hands(current)

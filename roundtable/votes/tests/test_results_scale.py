@@ -270,3 +270,67 @@ def test_lists_and_mappings_are_written_and_recounted_exactly(
     assert results.ballot_rows(poll) == _reference_rows(poll)
     meta, rows = results.read_ballot_csv(results.ballot_csv(poll))
     assert results.recount(meta, rows) == results.final(poll)
+
+
+# Casting many ballots: what each one costs, and that the shortcuts keep the rules
+
+
+def test_a_voter_row_handed_in_must_be_the_users_own_in_this_poll(
+    officer, building, owners, resident
+):
+    poll = _owners_poll(officer, building)
+    other = _owners_poll(officer, building)
+    mine = poll.voters.get(user=owners[0])
+    with pytest.raises(actions.BallotRefused) as refused:
+        actions.cast_ballot(poll, by=owners[1], choice="yes", voter=mine)
+    assert refused.value.code == "not_voter"
+    with pytest.raises(actions.BallotRefused) as refused:
+        actions.cast_ballot(other, by=owners[0], choice="yes", voter=mine)
+    assert refused.value.code == "not_voter"
+    receipt = actions.cast_ballot(poll, by=owners[0], choice="yes", voter=mine)
+    assert receipt.ballot.voter == mine
+    assert not Ballot.objects.filter(poll=other).exists()
+
+
+def test_a_yes_no_ballot_reads_neither_options_nor_hands(officer, building, owners, resident):
+    poll = _owners_poll(officer, building)
+    voter = poll.voters.get(user=owners[0])
+    with CaptureQueriesContext(connection) as queries:
+        actions.cast_ballot(poll, by=owners[0], choice="no", voter=voter)
+    read = " ".join(q["sql"] for q in queries)
+    assert "votes_option" not in read and "votes_handscount" not in read
+    assert "votes_voter" not in read  # the row handed in is checked, not read again
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_ballot_hands_the_audit_head_over_at_commit_and_is_on_disk_before_returning(
+    officer, building, owners, resident
+):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL commits")
+    from roundtable.audit.log import verify_chain
+
+    poll = _owners_poll(officer, building)
+    with CaptureQueriesContext(connection) as queries:
+        actions.cast_ballot(poll, by=owners[0], choice="yes")
+    statements = [q["sql"] for q in queries]
+    assert statements.index(actions.HAND_OVER) < statements.index("COMMIT")
+    assert statements[-1] == "SELECT pg_current_xact_id()"  # after the commit: the flush
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # only that transaction was handed over
+    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert verify_chain()[1] == []
+
+
+@pytest.mark.postgres
+def test_inside_a_callers_transaction_a_ballot_commits_with_it(officer, building, owners, resident):
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL commits")
+    poll = _owners_poll(officer, building)
+    with CaptureQueriesContext(connection) as queries:
+        actions.cast_ballot(poll, by=owners[0], choice="yes")
+    statements = [q["sql"] for q in queries]
+    assert actions.HAND_OVER not in statements  # the caller's commit decides
+    assert "SELECT pg_current_xact_id()" not in statements
