@@ -43,7 +43,7 @@ def window_refusal(meeting, now=None):
 
 def check_in(request, token):
     meeting = _meeting(token)
-    code_form = CodeLoginForm(initial={"phone": request.session.get(PHONE_KEY, "")})
+    code_form = None  # the page makes an empty one; a tap needs none
     if request.method == "POST" and not window_refusal(meeting):
         if request.user.is_authenticated:
             return _check_in(request, meeting, request.user, token)
@@ -82,6 +82,8 @@ def _check_in(request, meeting, user, token):
 def _page(request, meeting, *, code_form=None, send_form=None):
     user = request.user
     phone = request.session.get(PHONE_KEY, "")
+    if code_form is None:
+        code_form = CodeLoginForm(initial={"phone": phone})
     attendance = None
     if user.is_authenticated:
         attendance = meeting.attendances.filter(user=user).first()

@@ -16,8 +16,10 @@ from roundtable.people.models import User
 from roundtable.people.permissions import Perm, require
 from roundtable.people.phones import is_mobile, normalize_phone
 
-from ..models import IN_SESSION, Attendance, CheckInChannel, Meeting
+from ..models import IN_SESSION, Attendance, CheckInChannel
 from .common import audit, check, require_status, role_of
+
+WINDOW_FIELDS = ["status", "starts_at", "ends_at", "check_in_opens_before"]
 
 
 def _check_window(meeting, now):
@@ -55,11 +57,28 @@ def _by_staff(meeting, by, user, name, phone):
 
 def _existing(meeting, who):
     if who.get("user") is not None:
-        user = who["user"]
-        return meeting.attendances.filter(user=user).first() or _claim_walk_in(meeting, user)
+        return _own_or_claimed(meeting, who["user"])
     if who["phone"]:
         return meeting.attendances.filter(user=None, phone=who["phone"]).first()
     return None  # a walk-in known by name alone cannot be told apart from a namesake
+
+
+# The person's own row or a walk-in row with their number, in one query: a hall scans the poster
+# at once and most have neither. Plain SQL, as the ORM's compiling of the OR would cost more than
+# the query itself.
+OWN_OR_WALK_IN_SQL = """
+SELECT * FROM {table} WHERE meeting_id = %s AND (user_id = %s OR (user_id IS NULL AND phone = %s))
+"""
+
+
+def _own_or_claimed(meeting, user):
+    """Their row; else a walk-in row with their number, which becomes theirs; else None."""
+    sql = OWN_OR_WALK_IN_SQL.format(table=Attendance._meta.db_table)
+    found = list(Attendance.objects.raw(sql, [meeting.pk, user.pk, user.phone or None]))
+    own = [row for row in found if row.user_id == user.pk]
+    if own:
+        return own[0]
+    return _claim_walk_in(meeting, user) if found else None
 
 
 def _claim_walk_in(meeting, user):
@@ -79,7 +98,9 @@ def check_in(meeting, *, by, token=None, user=None, name="", phone=""):
     With `token` (the poster's code) the logged-in `by` checks themselves in; without it `by` is
     staff checking in `user`, or a walk-in given by `name` and/or `phone`.
     """
-    meeting = Meeting.objects.select_related("station").get(pk=meeting.pk)
+    # The status and times as stored now: the meeting may have been cancelled or moved since the
+    # caller read it. Its community and station stay as the caller loaded them.
+    meeting.refresh_from_db(fields=WINDOW_FIELDS)
     if token is not None:
         who, role, channel = _by_scan(meeting, by, token)
     else:
