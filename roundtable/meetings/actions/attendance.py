@@ -7,7 +7,7 @@ make a second check-in, even at the same instant, find the first instead of coun
 import secrets
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,10 +16,20 @@ from roundtable.people.models import User
 from roundtable.people.permissions import Perm, require
 from roundtable.people.phones import is_mobile, normalize_phone
 
-from ..models import IN_SESSION, Attendance, CheckInChannel
+from ..models import IN_SESSION, Attendance, CheckInChannel, Meeting
 from .common import audit, check, require_status, role_of
 
-WINDOW_FIELDS = ["status", "starts_at", "ends_at", "check_in_opens_before"]
+WINDOW_FIELDS = ("status", "starts_at", "ends_at", "check_in_opens_before")
+
+
+def _reread_window(meeting):
+    """The meeting's status and times as stored now: it may have been cancelled or moved since
+    the caller read it. Plain SQL, as a hall scans the poster at once and the ORM's compiling of
+    the query would cost more than the query; the caller's related objects are kept."""
+    sql = f"SELECT id, {', '.join(WINDOW_FIELDS)} FROM {Meeting._meta.db_table} WHERE id = %s"
+    (current,) = Meeting.objects.raw(sql, [meeting.pk])
+    for name in WINDOW_FIELDS:
+        setattr(meeting, name, getattr(current, name))
 
 
 def _check_window(meeting, now):
@@ -63,21 +73,26 @@ def _existing(meeting, who):
     return None  # a walk-in known by name alone cannot be told apart from a namesake
 
 
-# The person's own row or a walk-in row with their number, in one query: a hall scans the poster
-# at once and most have neither. Plain SQL, as the ORM's compiling of the OR would cost more than
-# the query itself.
+# Whether the person has a row, or a walk-in row with their number, in one query: a hall scans
+# the poster at once and most have neither. Plain SQL, as the ORM's compiling of the OR would
+# cost more than the query itself.
 OWN_OR_WALK_IN_SQL = """
-SELECT * FROM {table} WHERE meeting_id = %s AND (user_id = %s OR (user_id IS NULL AND phone = %s))
+SELECT id, user_id FROM {table}
+WHERE meeting_id = %s AND (user_id = %s OR (user_id IS NULL AND phone = %s))
 """
 
 
 def _own_or_claimed(meeting, user):
     """Their row; else a walk-in row with their number, which becomes theirs; else None."""
-    sql = OWN_OR_WALK_IN_SQL.format(table=Attendance._meta.db_table)
-    found = list(Attendance.objects.raw(sql, [meeting.pk, user.pk, user.phone or None]))
-    own = [row for row in found if row.user_id == user.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            OWN_OR_WALK_IN_SQL.format(table=Attendance._meta.db_table),
+            [meeting.pk, user.pk, user.phone or None],
+        )
+        found = dict(cursor.fetchall())  # {id: user_id}
+    own = [pk for pk, user_id in found.items() if user_id == user.pk]
     if own:
-        return own[0]
+        return Attendance.objects.get(pk=own[0])
     return _claim_walk_in(meeting, user) if found else None
 
 
@@ -98,9 +113,7 @@ def check_in(meeting, *, by, token=None, user=None, name="", phone=""):
     With `token` (the poster's code) the logged-in `by` checks themselves in; without it `by` is
     staff checking in `user`, or a walk-in given by `name` and/or `phone`.
     """
-    # The status and times as stored now: the meeting may have been cancelled or moved since the
-    # caller read it. Its community and station stay as the caller loaded them.
-    meeting.refresh_from_db(fields=WINDOW_FIELDS)
+    _reread_window(meeting)
     if token is not None:
         who, role, channel = _by_scan(meeting, by, token)
     else:

@@ -8,6 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from roundtable.audit.log import record
 from roundtable.people.permissions import Perm, acting_role, may, require
+from roundtable.places.models import Community
 
 from ..models import TRANSITIONS, Meeting, Status
 
@@ -67,9 +68,9 @@ def refresh(meeting, current):
 
 
 def audit(obj, action, *, by, role, meeting, **details):
-    return record(
-        obj, f"meeting.{action}", by=by, role=role, community=meeting.community, **details
-    )
+    # The log keeps the community's id, which the meeting has without loading the community.
+    community = Community(pk=meeting.community_id)
+    return record(obj, f"meeting.{action}", by=by, role=role, community=community, **details)
 
 
 @transaction.atomic
