@@ -134,6 +134,7 @@ def render_table(results):
             f"{format_budget(row)} | {format_ratio(row)} | {date} |"
         )
     machine = results["machine"]
+    lines += ["", *(f"**Note:** {note}" for note in results.get("notes", ()))]
     lines += [
         "",
         f"Measured on {machine['cores']} cores ({machine['cpu']}), Python {machine['python']}, "

@@ -262,7 +262,7 @@ def http_rows(http, queries):
 
 
 def rate_rows(label, figures, floor, *, budget=None, p99_budget=None):
-    """Throughput, p50 and p99 of one wrk run, each with its ratio to the floor's."""
+    """Throughput, p50, p99 and server CPU of one wrk run, each with its ratio to the floor's."""
     return [
         report.benchmark(
             f"{label} throughput",
@@ -281,6 +281,28 @@ def rate_rows(label, figures, floor, *, budget=None, p99_budget=None):
             budget=p99_budget,
             floor=floor["p99_ms"],
         ),
+        report.benchmark(
+            f"{label} server CPU per request (gunicorn + PostgreSQL)",
+            server_cpu(figures),
+            "ms",
+            floor=server_cpu(floor),
+        ),
+    ]
+
+
+def server_cpu(figures):
+    return round(sum(figures["server_cpu_ms_per_request"].values()), 2)
+
+
+def busy_notes(http):
+    """A note for the table when other work kept the machine busy before the HTTP runs."""
+    busy = [figures["cpu_busy_before"] for figures in http.values()]
+    if max(busy) <= serve.QUIET_CPU_SHARE:
+        return []
+    return [
+        f"other work kept the machine {min(busy):.0%}–{max(busy):.0%} busy just before the HTTP "
+        "runs, so their rates are lower and latencies higher than on a quiet machine; the "
+        "server CPU per request is affected far less."
     ]
 
 
@@ -404,6 +426,7 @@ def measure():
             "import": f"manage.py import_register register.xlsx --community {COMMUNITY} on SQLite",
         },
         "benchmarks": benchmarks,
+        "notes": busy_notes(http),
         "details": {"http": http, "queries": queries, "audit": audit, "import": imports},
         "passed": all(row["passed"] is not False for row in benchmarks),
         "total_seconds": round(time.perf_counter() - started, 1),

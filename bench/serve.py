@@ -113,7 +113,9 @@ def run_wrk(port, path, name, seconds=WRK_SECONDS, script=()):
         command.append(url)
     before = server_cpu(port)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    spent = {side: ms - before.get(side, 0) for side, ms in server_cpu(port).items()}
+    spent = {"gunicorn": 0.0, "postgres": 0.0}
+    for pid, (side, ms) in server_cpu(port).items():  # a process gone by now is not counted
+        spent[side] += ms - before.get(pid, (side, 0.0))[1]
     (WORK / f"wrk-{name}.txt").write_text(output)
     figures = report.parse_wrk(output)
     figures["server_cpu_ms_per_request"] = {
@@ -128,12 +130,12 @@ def run_wrk(port, path, name, seconds=WRK_SECONDS, script=()):
 
 
 def server_cpu(port):
-    """CPU milliseconds used so far by gunicorn on `port` and by the bench database's backends.
+    """{pid: (side, CPU ms so far)} of gunicorn on `port` and of the bench database's backends.
 
     Read from /proc, so that a figure taken on a busy machine can still be judged by what each
     request cost rather than by how long it waited for a core.
     """
-    spent = {"gunicorn": 0.0, "postgres": 0.0}
+    spent = {}
     tick_ms = 1000 / os.sysconf("SC_CLK_TCK")
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -145,7 +147,7 @@ def server_cpu(port):
             continue  # the process ended meanwhile
         side = _server_side(command, port)
         if side:
-            spent[side] += (int(fields[11]) + int(fields[12])) * tick_ms  # utime + stime
+            spent[entry.name] = (side, (int(fields[11]) + int(fields[12])) * tick_ms)
     return spent
 
 

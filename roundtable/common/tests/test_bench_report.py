@@ -164,6 +164,13 @@ def test_render_table_has_one_row_per_benchmark_with_budget_ratio_and_date():
     assert "`make bench`" in table
 
 
+def test_render_table_shows_the_notes_of_a_run_under_the_table():
+    document = results([report.benchmark("floor", 985.0, "req/s", floor=985.0)])
+    assert "**Note:**" not in report.render_table(document)
+    document["notes"] = ["other work kept the machine 92%–100% busy"]
+    assert "**Note:** other work kept the machine 92%–100% busy" in report.render_table(document)
+
+
 def test_rewrite_between_markers_replaces_only_the_marked_section():
     rewritten = report.rewrite_between_markers(README, "| new | table |")
     assert "old table" not in rewritten
