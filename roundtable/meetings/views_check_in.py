@@ -2,7 +2,7 @@
 code of the login flow (people/login_codes.py), which logs the person in and checks them in."""
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -95,7 +95,7 @@ def _check_in(request, meeting, user, token):
             messages.success(request, _("You are checked in. Welcome!"))
         else:
             messages.info(request, _("You were already checked in; you are counted once."))
-    return redirect("meetings:check_in", token)
+    return HttpResponseRedirect(request.path)  # the poster's page, which says so
 
 
 def _page(request, meeting, *, code_form=None, send_form=None):

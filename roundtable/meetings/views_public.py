@@ -3,14 +3,19 @@ printable agenda, the published minutes, the meeting figures and a person's own 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from roundtable.common.templatetags.rt import cn_datetime
 from roundtable.people.permissions import Perm, may
 from roundtable.places.models import Community
 from roundtable.suggestions.models import Status as SuggestionStatus
@@ -19,10 +24,10 @@ from roundtable.votes.models import Status as PollStatus
 
 from . import actions, ics, metrics
 from .forms import PeriodForm
-from .models import ANNOUNCED, HELD, Meeting, Registration
+from .models import ANNOUNCED, HELD, Meeting, Registration, Status
 from .models import RegistrationStatus as Reg
 from .views_agenda import timed
-from .views_common import public_meeting, registration_counts, run
+from .views_common import public_meeting, registration_counts, run, versioned_community
 from .views_minutes import minutes_of, resolutions_of
 from .views_staff import labelled_groups, labelled_roles
 
@@ -45,11 +50,14 @@ def public_list(request, code):
     return render(request, "meetings/public_list.html", context)
 
 
+def agenda_public(meeting):
+    """The agenda is public once published, or once the meeting is held."""
+    return bool(meeting.agenda_published_at) or meeting.status in HELD
+
+
 def agenda_shown(meeting, user):
-    """The agenda is public once published (or the meeting held); organisers see it always."""
-    if meeting.agenda_published_at or meeting.status in HELD:
-        return True
-    return may(user, Perm.ORGANISE_MEETING, meeting.permission_place)
+    """The public agenda; organisers see it always."""
+    return agenda_public(meeting) or may(user, Perm.ORGANISE_MEETING, meeting.permission_place)
 
 
 def agenda_items(meeting):
@@ -61,24 +69,71 @@ def agenda_items(meeting):
     return items
 
 
+# The meeting page's content is cached for everyone who sees it as the public does, keyed by the
+# community's version, as the public suggestion pages are: every change the page shows (the
+# meeting, its agenda, registrations, votes, minutes, the suggestions it links) is recorded in the
+# audit log in its own transaction, so a change makes a new key at once, in every process. The
+# registration card (the person's place, the forms and their CSRF tokens) and the header are
+# rendered per request. Organisers, who also see drafts and unpublished agendas, get it afresh.
+PAGE_CACHE_SECONDS = 600  # only frees memory
+
+
 def detail(request, code, pk):
-    meeting = public_meeting(request.user, code, pk)
-    user = request.user
-    shown = agenda_shown(meeting, user)
-    counts = registration_counts(meeting, user)
+    community = versioned_community(code)
+    user, meeting, organiser, counts = request.user, None, False, None
+    if user.is_authenticated:
+        meeting = public_meeting(user, code, pk)
+        organiser = may(user, Perm.ORGANISE_MEETING, meeting.permission_place)
+    key = (
+        f"meetings:page:{community.pk}:{pk}:{community.version}:{community.version_elsewhere}:"
+        f"{get_language()}"
+    )
+    shared = None if organiser else cache.get(key)
+    if shared is None:  # an anonymous visitor's cached page shows the meeting is listed
+        meeting = meeting or public_meeting(user, code, pk)
+        counts = registration_counts(meeting, user)
+        shared = _shared(meeting, counts, organiser)
+        if not organiser and meeting.status != Status.DRAFT:
+            cache.set(key, shared, PAGE_CACHE_SECONDS)
+    facts = shared["meeting"]
+    context = {
+        **shared,
+        "community": community,
+        "mine": _mine(meeting, user, counts),
+        "registering": facts["status"] in ANNOUNCED and timezone.now() < facts["starts_at"],
+    }
+    return render(request, "meetings/detail.html", context)
+
+
+def _shared(meeting, counts, organiser):
+    """The page as everyone who is not its organiser sees it: its top and agenda rendered (no
+    request: nothing in them is the viewer's), the registration counts and the facts the rest
+    of the page needs."""
+    shown = organiser or agenda_public(meeting)
     context = {
         "meeting": meeting,
         "community": meeting.community,
-        "agenda_shown": shown,
-        "items": agenda_items(meeting) if shown else [],
-        "counts": counts,
-        "mine": _mine(meeting, counts),
-        "registering": meeting.status in ANNOUNCED and timezone.now() < meeting.starts_at,
+        "organiser": organiser,
         "polls": _polls(meeting),
         "minutes": _published(meeting),
-        "organiser": may(user, Perm.ORGANISE_MEETING, meeting.permission_place),
+        "agenda_shown": shown,
+        "items": agenda_items(meeting) if shown else [],
     }
-    return render(request, "meetings/detail.html", context)
+    location = meeting.location
+    summary = [meeting.get_kind_display(), cn_datetime(meeting.starts_at), location]
+    return {
+        "top": mark_safe(render_to_string("meetings/_detail_top.html", context)),  # noqa: S308
+        "agenda": mark_safe(render_to_string("meetings/_detail_agenda.html", context)),  # noqa: S308
+        "counts": {"registered": counts["registered"], "waiting": counts["waiting"]},
+        "meeting": {
+            "pk": meeting.pk,
+            "title": meeting.title,
+            "summary": " · ".join(filter(None, summary)),
+            "status": meeting.status,
+            "starts_at": meeting.starts_at,
+            "capacity": meeting.capacity,
+        },
+    }
 
 
 def _polls(meeting):
@@ -92,8 +147,17 @@ def _published(meeting):
     return minutes if minutes is not None and minutes.published else None
 
 
-def _mine(meeting, counts):
-    """The person's registration status, with their place on the waiting list when they wait."""
+def _mine(meeting, user, counts=None):
+    """The person's registration status, with their place on the waiting list when they wait.
+
+    `counts` of the page's counting query holds it already; a cached page asks for it alone.
+    """
+    if not user.is_authenticated:
+        return None
+    if counts is None:
+        counts = meeting.registrations.filter(user=user).aggregate(
+            mine_status=Max("status"), mine_position=Max("position")
+        )
     status = counts.get("mine_status")
     if status is None:
         return None

@@ -106,7 +106,6 @@ def _claim_walk_in(meeting, user):
     return meeting.attendances.filter(user=user).first() if claimed else None
 
 
-@transaction.atomic
 def check_in(meeting, *, by, token=None, user=None, name="", phone=""):
     """Check a person in; returns (attendance, created), and the earlier one on a second try.
 
@@ -119,16 +118,25 @@ def check_in(meeting, *, by, token=None, user=None, name="", phone=""):
     else:
         who, role, channel = _by_staff(meeting, by, user, name, phone)
     _check_window(meeting, timezone.now())
+    try:
+        return _record(meeting, by, who, role, channel)
+    except IntegrityError:
+        # Someone checked the same person in at the same moment: this transaction is undone
+        # (cheaper than a savepoint around every insert of a hall scanning at once) and theirs
+        # counts.
+        found = _existing(meeting, who)
+        if found is None:
+            raise
+        return found, False
+
+
+@transaction.atomic
+def _record(meeting, by, who, role, channel):
     found = _existing(meeting, who)
     if found is not None:
         return found, False
-    try:
-        with transaction.atomic():
-            attendance = Attendance.objects.create(
-                meeting=meeting, channel=channel, checked_in_by=by, **who
-            )
-    except IntegrityError:
-        # Someone checked the same person in at the same moment; theirs counts.
-        return _existing(meeting, who), False
+    attendance = Attendance.objects.create(
+        meeting=meeting, channel=channel, checked_in_by=by, **who
+    )
     audit(attendance, "checked_in", by=by, role=role, meeting=meeting, channel=channel)
     return attendance, True
