@@ -61,9 +61,10 @@ QUERY_BUDGETS = {
 }
 RATE_BUDGETS = {"public_list": "public_rate", "public_page": "public_rate"}
 # Benchmarks other modules own: run(env) returns rows {"name", "value", "unit", "budget"}.
-# The figures page with 1,000,000 suggestions comes last: it inserts them first.
-MODULES_BEFORE_IMPORT = ["bench.duplicates"]
-MODULES_LAST = ["bench.metrics_scale"]
+# The 1,000,000-ballot tally and the figures page with 1,000,000 suggestions come last: they
+# insert their rows first.
+MODULES_BEFORE_IMPORT = ["bench.duplicates", "bench.meetings"]
+MODULES_LAST = ["bench.votes", "bench.metrics_scale"]
 
 
 def production_env(database_url):
