@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from roundtable.common.templatetags.rt import cn_datetime
 from roundtable.people.permissions import Perm, may
-from roundtable.places.models import Community
+from roundtable.places.models import Community, Station
 from roundtable.suggestions.models import Status as SuggestionStatus
 from roundtable.votes.models import Poll
 from roundtable.votes.models import Status as PollStatus
@@ -72,7 +72,8 @@ def agenda_items(meeting):
 # The meeting page's content is cached for everyone who sees it as the public does, keyed by the
 # community's version, as the public suggestion pages are: every change the page shows (the
 # meeting, its agenda, registrations, votes, minutes, the suggestions it links) is recorded in the
-# audit log in its own transaction, so a change makes a new key at once, in every process. The
+# audit log in its own transaction, so a change makes a new key at once, in every process. Only a
+# listed meeting's page is kept, so finding it shows the meeting is visible to everyone. The
 # registration card (the person's place, the forms and their CSRF tokens) and the header are
 # rendered per request. Organisers, who also see drafts and unpublished agendas, get it afresh.
 PAGE_CACHE_SECONDS = 600  # only frees memory
@@ -80,29 +81,42 @@ PAGE_CACHE_SECONDS = 600  # only frees memory
 
 def detail(request, code, pk):
     community = versioned_community(code)
-    user, meeting, organiser, counts = request.user, None, False, None
-    if user.is_authenticated:
-        meeting = public_meeting(user, code, pk)
-        organiser = may(user, Perm.ORGANISE_MEETING, meeting.permission_place)
+    user = request.user
     key = (
         f"meetings:page:{community.pk}:{pk}:{community.version}:{community.version_elsewhere}:"
         f"{get_language()}"
     )
-    shared = None if organiser else cache.get(key)
-    if shared is None:  # an anonymous visitor's cached page shows the meeting is listed
-        meeting = meeting or public_meeting(user, code, pk)
+    shared = cache.get(key)
+    if shared is not None and not _organises(user, community, shared["meeting"]):
+        mine = _mine(Registration.objects.filter(meeting_id=pk), user)
+    else:
+        meeting = public_meeting(user, code, pk)
+        organiser = may(user, Perm.ORGANISE_MEETING, meeting.permission_place)
         counts = registration_counts(meeting, user)
         shared = _shared(meeting, counts, organiser)
         if not organiser and meeting.status != Status.DRAFT:
             cache.set(key, shared, PAGE_CACHE_SECONDS)
+        mine = _mine(meeting.registrations.all(), user, counts)
     facts = shared["meeting"]
     context = {
         **shared,
         "community": community,
-        "mine": _mine(meeting, user, counts),
+        "mine": mine,
         "registering": facts["status"] in ANNOUNCED and timezone.now() < facts["starts_at"],
     }
     return render(request, "meetings/detail.html", context)
+
+
+def _organises(user, community, facts):
+    """May the person organise the meeting (and so see it otherwise than the public)?"""
+    if not user.is_authenticated:
+        return False
+    place = community
+    if facts["station_id"]:
+        place = Station.objects.select_related("community", "compound__community").get(
+            pk=facts["station_id"]
+        )
+    return may(user, Perm.ORGANISE_MEETING, place)
 
 
 def _shared(meeting, counts, organiser):
@@ -132,6 +146,7 @@ def _shared(meeting, counts, organiser):
             "status": meeting.status,
             "starts_at": meeting.starts_at,
             "capacity": meeting.capacity,
+            "station_id": meeting.station_id,
         },
     }
 
@@ -147,7 +162,7 @@ def _published(meeting):
     return minutes if minutes is not None and minutes.published else None
 
 
-def _mine(meeting, user, counts=None):
+def _mine(registrations, user, counts=None):
     """The person's registration status, with their place on the waiting list when they wait.
 
     `counts` of the page's counting query holds it already; a cached page asks for it alone.
@@ -155,7 +170,7 @@ def _mine(meeting, user, counts=None):
     if not user.is_authenticated:
         return None
     if counts is None:
-        counts = meeting.registrations.filter(user=user).aggregate(
+        counts = registrations.filter(user=user).aggregate(
             mine_status=Max("status"), mine_position=Max("position")
         )
     status = counts.get("mine_status")
@@ -164,7 +179,7 @@ def _mine(meeting, user, counts=None):
     mine = {"status": status}
     if status == Reg.WAITLISTED:
         ahead = Q(status=Reg.WAITLISTED, position__lte=counts["mine_position"])
-        mine["waiting_place"] = meeting.registrations.filter(ahead).count()
+        mine["waiting_place"] = registrations.filter(ahead).count()
     return mine
 
 
