@@ -3,7 +3,6 @@ code of the login flow (people/login_codes.py), which logs the person in and che
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,22 +27,6 @@ PHONE_KEY = "login_phone"  # the login page's session key: a code asked for ther
 def _meeting(token):
     found = Meeting.objects.select_related("community", "station")
     return get_object_or_404(found, check_in_token=token)
-
-
-# A tap names the meeting by its id and community alone, read in plain SQL: the check-in action
-# reads the status and times itself, and a hall scans the poster at once (the ORM's compiling of
-# the query would cost more than the query). A page reads the whole meeting.
-TAP_SQL = f"SELECT id, community_id FROM {Meeting._meta.db_table} WHERE check_in_token = %s"
-
-
-def _meeting_to_tap(token):
-    with connection.cursor() as cursor:
-        cursor.execute(TAP_SQL, [token])
-        found = cursor.fetchone()
-    if found is None:
-        raise Http404
-    fields = ["id", "community_id", "check_in_token"]  # the rest is read if asked for
-    return Meeting.from_db(connection.alias, fields, [*found, token])
 
 
 def window_refusal(meeting, now=None):
@@ -93,9 +76,10 @@ def _logged_in(request, form):
 def _tap(request, token):
     """Check the logged-in person in with one tap; None when the window is shut (the page then
     says when it opens, or that it closed)."""
-    meeting = _meeting_to_tap(token)
     try:
-        _attendance, created = actions.check_in(meeting, by=request.user, token=token)
+        _attendance, created = actions.check_in_by_code(token, by=request.user)
+    except Meeting.DoesNotExist as missing:
+        raise Http404 from missing
     except (InvalidTransition, ValidationError):
         return None
     _welcome(request, created)

@@ -13,7 +13,7 @@ from .agenda import (
     remove_agenda_item,
     reorder_agenda,
 )
-from .attendance import check_in
+from .attendance import check_in, check_in_by_code
 from .common import InvalidTransition
 from .outcomes import (
     add_action_item,
@@ -41,6 +41,7 @@ __all__ = [
     "cancel_meeting",
     "cancel_registration",
     "check_in",
+    "check_in_by_code",
     "hold_meeting",
     "promote_waitlisted",
     "propose_hot_topics",

@@ -22,12 +22,26 @@ from .common import audit, check, require_status, role_of
 WINDOW_FIELDS = ("status", "starts_at", "ends_at", "check_in_opens_before")
 
 
+# The window as stored now, in plain SQL: a hall scans the poster at once, and the ORM's compiling
+# of the query would cost more than the query.
+WINDOW_SQL = (
+    f"SELECT id, community_id, check_in_token, {', '.join(WINDOW_FIELDS)} "
+    f"FROM {Meeting._meta.db_table} WHERE {{}} = %s"
+)
+
+
+def _window(column, value):
+    """The meeting's id, community, code, status and times, by `column`; DoesNotExist if none."""
+    found = list(Meeting.objects.raw(WINDOW_SQL.format(column), [value]))
+    if not found:
+        raise Meeting.DoesNotExist
+    return found[0]
+
+
 def _reread_window(meeting):
     """The meeting's status and times as stored now: it may have been cancelled or moved since
-    the caller read it. Plain SQL, as a hall scans the poster at once and the ORM's compiling of
-    the query would cost more than the query; the caller's related objects are kept."""
-    sql = f"SELECT id, {', '.join(WINDOW_FIELDS)} FROM {Meeting._meta.db_table} WHERE id = %s"
-    (current,) = Meeting.objects.raw(sql, [meeting.pk])
+    the caller read it. The caller's related objects (community, station) are kept."""
+    current = _window("id", meeting.pk)
     for name in WINDOW_FIELDS:
         setattr(meeting, name, getattr(current, name))
 
@@ -117,6 +131,17 @@ def check_in(meeting, *, by, token=None, user=None, name="", phone=""):
         who, role, channel = _by_scan(meeting, by, token)
     else:
         who, role, channel = _by_staff(meeting, by, user, name, phone)
+    return _checked_in(meeting, by, who, role, channel)
+
+
+def check_in_by_code(token, *, by):
+    """`check_in` of the logged-in `by` scanning the poster, the meeting found by its code (one
+    query for it, where a page would first read it whole); Meeting.DoesNotExist if none."""
+    meeting = _window("check_in_token", token)
+    return _checked_in(meeting, by, *_by_scan(meeting, by, token))
+
+
+def _checked_in(meeting, by, who, role, channel):
     _check_window(meeting, timezone.now())
     try:
         return _record(meeting, by, who, role, channel)

@@ -1,0 +1,67 @@
+"""Checking in by the poster's code alone, as a tap does: the same rules as check_in."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from roundtable.audit.models import Event
+from roundtable.meetings import actions
+from roundtable.meetings.models import Attendance, CheckInChannel, Meeting
+
+from .conftest import START
+from .test_concurrency import _at_once
+
+
+@pytest.fixture
+def at_start(meeting, clock):
+    clock.move_to(START - timedelta(minutes=10))
+    return meeting
+
+
+def test_the_code_names_the_meeting_and_the_person_checks_in_once(at_start, resident):
+    attendance, created = actions.check_in_by_code(at_start.check_in_token, by=resident)
+    again, created_again = actions.check_in_by_code(at_start.check_in_token, by=resident)
+    assert created and not created_again and attendance.pk == again.pk
+    assert attendance.meeting_id == at_start.pk and attendance.channel == CheckInChannel.SCAN
+    event = Event.objects.get(action="meeting.checked_in")
+    assert event.community_id == at_start.community_id and event.object_id == str(attendance.pk)
+
+
+def test_an_unknown_code_names_no_meeting(at_start, resident):
+    with pytest.raises(Meeting.DoesNotExist):
+        actions.check_in_by_code("not-a-code", by=resident)
+
+
+def test_the_code_reads_the_window_as_stored(at_start, community_worker, resident, clock):
+    actions.cancel_meeting(Meeting.objects.get(pk=at_start.pk), by=community_worker, reason="停电")
+    with pytest.raises(actions.InvalidTransition):
+        actions.check_in_by_code(at_start.check_in_token, by=resident)
+    clock.move_to(START - timedelta(hours=2))
+    with pytest.raises((ValidationError, actions.InvalidTransition)):
+        actions.check_in_by_code(at_start.check_in_token, by=resident)
+    assert not Attendance.objects.exists()
+
+
+def test_a_scan_after_a_walk_in_by_number_keeps_one_row(at_start, volunteer, resident):
+    walk_in, _ = actions.check_in(at_start, by=volunteer, name="孙阿姨", phone=resident.phone)
+    mine, created = actions.check_in_by_code(at_start.check_in_token, by=resident)
+    assert mine.pk == walk_in.pk and mine.user == resident and not created
+    assert Attendance.objects.filter(meeting=at_start).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_person_tapping_at_once_counts_once(meeting, resident, clock):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs concurrent transactions")
+    clock.move_to(START - timedelta(minutes=5))
+
+    def tap(_n):
+        return actions.check_in_by_code(meeting.check_in_token, by=resident)[1]
+
+    created = _at_once(tap, list(range(8)))
+    assert created.count(True) == 1
+    assert Attendance.objects.filter(meeting=meeting).count() == 1
+    assert Event.objects.filter(action="meeting.checked_in").count() == 1
