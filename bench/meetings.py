@@ -166,7 +166,12 @@ def _check_ins(env, port, prepared):
     busy_before = serve.wait_for_quiet()
     script = (LUA, warmup_file, serve.WRK_THREADS)
     output, _figures = serve.run_wrk(
-        port, prepared["warmup_path"], "checkin-warmup", serve.WARMUP_SECONDS, script=script
+        port,
+        prepared["warmup_path"],
+        "checkin-warmup",
+        serve.WARMUP_SECONDS,
+        script=script,
+        warmup=True,
     )
     _outcome(output, "checkin-warmup")
     load = _load()
@@ -267,7 +272,7 @@ def _page(env, port, path, name, script=()):
     """A page under wrk (warm-up, then measured) as serve.measure_path measures pages, with the
     server's CPU per request; `script` views it as logged-in residents."""
     busy_before = serve.wait_for_quiet()
-    serve.run_wrk(port, path, f"{name}-warmup", serve.WARMUP_SECONDS, script=script)
+    serve.run_wrk(port, path, f"{name}-warmup", serve.WARMUP_SECONDS, script=script, warmup=True)
     load = _load()
     before = _cpu(env, port)
     output, figures = serve.run_wrk(port, path, name, script=script)

@@ -54,7 +54,9 @@ def measure(env, port, community):
     redirected, runs = 0, {}
     for name, seconds in (("submit-warmup", serve.WARMUP_SECONDS), ("submit", serve.WRK_SECONDS)):
         script = (LUA, path, serve.WRK_THREADS)
-        output, figures = serve.run_wrk(port, SUBMIT_PATH, name, seconds, script=script)
+        output, figures = serve.run_wrk(
+            port, SUBMIT_PATH, name, seconds, script=script, warmup=name == "submit-warmup"
+        )
         redirects, other = _outcome(output, name)
         redirected += redirects
         runs[name] = {**figures, "redirects": redirects}

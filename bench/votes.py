@@ -149,8 +149,9 @@ def _bench_poll(n):
     with connection.cursor() as cursor:
         cursor.execute(VOTERS_SQL, {"poll": poll.pk, "n": n, "groups": GROUPS})
         cursor.execute(BALLOTS_SQL, {"poll": poll.pk})
-        cursor.execute("ANALYZE votes_voter")
-        cursor.execute("ANALYZE votes_ballot")
+        # Ballots arrive over days, and autovacuum has long been by when the poll is counted;
+        # here it would start on the fresh million rows in the middle of the timing.
+        cursor.execute("VACUUM (ANALYZE) votes_voter, votes_ballot")
     totals = poll.voters.aggregate(area=Sum("area"), heads=Sum("heads"))
     poll.electorate_area, poll.electorate_heads = totals["area"], totals["heads"]
     poll.save(update_fields=["electorate_area", "electorate_heads"])
@@ -325,7 +326,9 @@ def _post_ballots(env, path):
             part.write_text("".join(slices[name]))
             script = (CAST_LUA, part, serve.WRK_THREADS)
             app, db = _cpu_seconds(env, port)
-            output, figures = serve.run_wrk(port, "/polls/", name, seconds, script=script)
+            output, figures = serve.run_wrk(
+                port, "/polls/", name, seconds, script=script, warmup=name == "vote-warmup"
+            )
             taken = _redirects(output, name, len(slices[name]))
             redirected += taken
         app_after, db_after = _cpu_seconds(env, port)

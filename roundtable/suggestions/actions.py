@@ -74,7 +74,7 @@ def _transition(suggestion, action, *, by, note="", target=None, check=None, **f
         note=note[:500],
     )
     suggestion.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
-    transaction.on_commit(lambda: messages.after_step(step.pk))
+    transaction.on_commit(lambda: messages.after_step(step))
     return step
 
 

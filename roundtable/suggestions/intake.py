@@ -22,14 +22,12 @@ MAX_PER_HOUR = 20
 def next_reference(community, year):
     """LF-2026-000123: the community's code, the year and a number counted per year.
 
-    Called outside a transaction (a resident's submission), the number is taken in a transaction
-    of its own, so the counter row is locked for one statement: held until the submission
-    commits, it queued every submission of the community behind the slowest one. The price is
-    that a submission failing after this leaves its number unused.
+    Called outside a transaction (a resident's submission), the number is taken by one statement
+    that commits at once, so the counter row is locked for that statement only: held until the
+    submission commits, it queued every submission of the community behind the slowest one. The
+    price is that a submission failing after this leaves its number unused.
     """
-    with transaction.atomic():
-        number = _count(community, year)
-    return f"{community.code.upper()}-{year}-{number:06d}"
+    return f"{community.code.upper()}-{year}-{_count(community, year):06d}"
 
 
 def _count(community, year):
@@ -172,7 +170,7 @@ def submit_suggestion(
             community=community,
             channel=channel,
         )
-        transaction.on_commit(lambda: messages.after_step(step.pk))
+        transaction.on_commit(lambda: messages.after_step(step))
     return suggestion
 
 

@@ -8,8 +8,6 @@ from django.utils.translation import gettext_noop
 from roundtable.common.templatetags.rt import cn_datetime
 from roundtable.notifications.actions import notify
 
-from .models import Step
-
 # step kind → (message for the submitter, whether it also goes by SMS)
 FOR_SUBMITTER = {
     "submitted": (
@@ -43,9 +41,11 @@ FOR_OWNER = {
 }
 
 
-def after_step(step_pk):
-    """Send what a step calls for, in the default language (residents read Chinese)."""
-    step = Step.objects.select_related("suggestion__owner", "suggestion__submitter").get(pk=step_pk)
+def after_step(step):
+    """Send what a step calls for, in the default language (residents read Chinese).
+
+    Called on commit with the step just written and its suggestion as the action left it.
+    """
     with translation.override(settings.LANGUAGE_CODE):
         _tell_submitter(step)
         _tell_owner(step)

@@ -14,6 +14,7 @@ Writes that bypass intake and the actions need `manage.py rebuild_figures`: bulk
 deleting a compound, grid, category or organisation, or moving a category under another parent.
 """
 
+import functools
 from collections import defaultdict
 from contextlib import contextmanager
 
@@ -34,9 +35,17 @@ def recount(queryset):
 
     One query grouped by month and every dimension at once, added up per summary row here.
     """
+    return _totals(_grouped(queryset))
+
+
+def _grouped(queryset):
     keys = {f"_{name}": dimension.key for name, dimension in metrics.DIMENSIONS.items()}
+    return queryset.order_by().values(**keys).annotate(**metrics.columns())
+
+
+def _totals(rows):
     totals = defaultdict(lambda: NOTHING)
-    for row in queryset.order_by().values(**keys).annotate(**metrics.columns()):
+    for row in rows:
         month = timezone.localtime(row["_month"]).date()
         values = [metrics.microseconds(row[c]) for c in metrics.COLUMNS]
         for dimension, key in _groups(row):
@@ -56,7 +65,37 @@ def _plus(a, b, sign=1):
 
 
 def _contribution(pk):
-    return recount(Suggestion.objects.filter(pk=pk))
+    """recount() of the one suggestion `pk`: the same query, compiled once per database.
+
+    Compiling the grouped query with its aggregates cost more than running it, on every
+    submission and every transition; only the primary key, its last parameter, changes.
+    """
+    sql, params, names, converters = _one_row_query(connection.alias, connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, pk])
+        rows = cursor.fetchall()
+    return _totals(dict(zip(names, _converted(row, converters), strict=True)) for row in rows)
+
+
+@functools.cache
+def _one_row_query(alias, vendor):
+    """SQL, parameters before the key, column names and value converters of the one-row recount."""
+    compiler = _grouped(Suggestion.objects.filter(pk=-1)).query.get_compiler(alias)
+    sql, params = compiler.as_sql()
+    if params[-1] != -1:  # the filter on the key must stay the query's last parameter
+        raise AssertionError(f"unexpected parameters of the one-row recount: {params!r}")
+    expressions = [expression for expression, _sql, _alias in compiler.select]
+    names = [alias for _expression, _sql, alias in compiler.select]
+    return sql, tuple(params[:-1]), names, compiler.get_converters(expressions)
+
+
+def _converted(row, converters):
+    """A raw row with the backend's and the fields' converters applied, as the ORM would."""
+    row = list(row)
+    for position, (functions, expression) in converters.items():
+        for function in functions:
+            row[position] = function(row[position], expression, connection)
+    return row
 
 
 @contextmanager
