@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -135,27 +134,12 @@ def _residents(community_code, count):
 
 def _write_sessions(count, path, community_code):
     """Create a logged-in session and a CSRF secret per resident; write the lines for wrk."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-    from django.contrib.sessions.models import Session
-    from django.middleware.csrf import CSRF_SECRET_LENGTH
-    from django.utils import timezone
-    from django.utils.crypto import get_random_string
+    from bench import sessions as logged_in_sessions
 
     residents = _residents(community_code, count)
-    expires = timezone.now() + timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    store, rows, lines = SessionStore(), [], []
-    for n, (user, home_id) in enumerate(residents):
-        key = get_random_string(32, "abcdefghijklmnopqrstuvwxyz0123456789")
-        data = {
-            SESSION_KEY: str(user.pk),
-            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
-            HASH_SESSION_KEY: user.get_session_auth_hash(),
-        }
-        rows.append(Session(session_key=key, session_data=store.encode(data), expire_date=expires))
-        csrf = get_random_string(CSRF_SECRET_LENGTH)  # the cookie's secret; the form sends it too
-        cookie = f"{settings.SESSION_COOKIE_NAME}={key}; {settings.CSRF_COOKIE_NAME}={csrf}"
+    logged_in = logged_in_sessions.login([user for user, _home_id in residents])
+    lines = []
+    for n, ((_user, home_id), (cookie, csrf)) in enumerate(zip(residents, logged_in, strict=True)):
         body = urlencode(
             {
                 "csrfmiddlewaretoken": csrf,
@@ -167,7 +151,6 @@ def _write_sessions(count, path, community_code):
             }
         )
         lines.append(f"{cookie}\t{body}\n")
-    Session.objects.bulk_create(rows, batch_size=1000)
     Path(path).write_text("".join(lines))
     print(f"{len(lines)} resident sessions in {path}")
 
