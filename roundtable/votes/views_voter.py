@@ -1,25 +1,28 @@
 """Voters' pages: the polls they may vote in, and the vote page (no JavaScript needed).
 
-The receipt code is shown once, on the page after voting: it is kept in the session only until
-that page is shown, and stored nowhere else in clear (only its hash is).
+The receipt code is shown once, on the page after voting: until that page is shown it is kept
+in a signed cookie of the voter's browser, sent to that page alone, and stored nowhere else in
+clear (the server keeps only its hash). A cookie rather than the session: casting a ballot then
+writes no session, which had cost every ballot a commit of its own.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from roundtable.people.permissions import Perm, may
 
-from . import actions
+from . import actions, compiled
 from .ballots import BallotRefused, require_voting
 from .forms import BallotForm, VoteForm
-from .models import Ballot, Channel, Option, Poll, Status
+from .models import Ballot, Channel, Method, Option, Poll, Status
 from .views_common import is_officer, posted, run
 
-RECEIPT_KEY = "votes:receipt:%d"
+RECEIPT_COOKIE = "receipt"
 
 
 @login_required
@@ -43,32 +46,50 @@ def my_polls(request):
 
 @login_required
 def vote(request, pk):
-    polls = Poll.objects.exclude(status=Status.DRAFT)
-    poll = get_object_or_404(
-        polls.select_related("community", "compound", "building__compound"), pk=pk
-    )
+    poll = _poll(request, pk)
     state = _state(poll, request.user)
     form = _form(request, poll, state)
     if request.method == "POST" and form.is_valid():
         done = run(request, lambda: _submit(poll, request.user, form, state), form)
         if done is not None:
             return _after_vote(request, poll, done)
+    receipt = request.get_signed_cookie(RECEIPT_COOKIE, None, salt=_receipt_salt(poll))
     context = {
         **state,
         "poll": poll,
         "form": form,
         "show_form": request.method == "POST" or not state["blocked"],
-        "receipt": request.session.pop(RECEIPT_KEY % poll.pk, None),
+        "receipt": receipt,
         "serial": request.GET.get("serial", "")[:30],
         "may_enter": may(request.user, Perm.ENTER_BALLOTS, poll.scope),
     }
-    return render(request, "votes/vote.html", context, status=400 if form.errors else 200)
+    response = render(request, "votes/vote.html", context, status=400 if form.errors else 200)
+    if RECEIPT_COOKIE in request.COOKIES:  # shown once
+        response.delete_cookie(RECEIPT_COOKIE, path=request.path, samesite="Lax")
+    return response
+
+
+def _poll(request, pk):
+    """The poll unless a draft: with its places for the page, its row alone for a ballot."""
+    if request.method != "POST":
+        polls = Poll.objects.exclude(status=Status.DRAFT)
+        return get_object_or_404(
+            polls.select_related("community", "compound", "building__compound"), pk=pk
+        )
+    found = compiled.visible_poll(pk)  # a refusal shown loads the places it names
+    if not found:
+        raise Http404
+    return found[0]
 
 
 def _state(poll, user):
     """The voter's rows and ballots in this poll, and why they cannot vote now (or None)."""
-    voters = list(poll.voters.filter(user=user))
-    ballots = {b.voter_id: b for b in Ballot.objects.filter(poll=poll, voter__in=voters)}
+    voters = compiled.voters_of(poll.pk, user.pk)
+    ballots = {}
+    for voter in voters:  # mostly one: a voter of several homes is rare
+        for ballot in compiled.ballot_of(poll.pk, voter.pk):
+            ballot.voter = voter
+            ballots[voter.pk] = ballot
     pending = [v for v in voters if v.pk not in ballots]
     online = [v for v in voters if getattr(ballots.get(v.pk), "channel", "") == Channel.ONLINE]
     changing = not pending and poll.changeable and bool(online)
@@ -94,7 +115,8 @@ def _blocked(poll, voters, pending, changing):
 
 
 def _form(request, poll, state):
-    options = list(poll.options.all())
+    # A yes/no ballot's answers are fixed: its options (if any) are not asked for.
+    options = [] if poll.method == Method.YES_NO else list(poll.options.all())
     initial = {}
     if state["changing"] and len(state["choosable"]) == 1:
         ballot = next(b for b in state["ballots"] if b.voter_id == state["choosable"][0].pk)
@@ -122,12 +144,25 @@ def _submit(poll, user, form, state):
 
 
 def _after_vote(request, poll, done):
+    response = HttpResponseRedirect(request.path)  # the vote page, showing the receipt once
     if isinstance(done, Ballot):  # a change keeps the receipt code given the first time
         messages.success(request, _("Your vote is changed. Your receipt code stays the same."))
     else:
-        request.session[RECEIPT_KEY % poll.pk] = done.code
+        response.set_signed_cookie(
+            RECEIPT_COOKIE,
+            done.code,
+            salt=_receipt_salt(poll),
+            path=request.path,
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Lax",
+        )
         messages.success(request, _("Thank you: your vote is counted."))
-    return redirect("votes:vote", poll.pk)
+    return response
+
+
+def _receipt_salt(poll):
+    return f"votes.receipt.{poll.pk}"
 
 
 def option_image(request, pk, option):

@@ -50,6 +50,12 @@ def test_a_draft_has_no_vote_page(client, draft, resident):
     assert client.get(_url(draft)).status_code == 404
 
 
+def test_nobody_votes_in_a_draft(client, draft, resident):
+    client.force_login(resident)
+    assert client.post(_url(draft), {"choice": "yes"}).status_code == 404
+    assert Ballot.objects.count() == 0
+
+
 def test_a_voter_votes_yes_and_sees_the_receipt_code_once(client, poll, resident):
     client.force_login(resident)
     page = client.get(_url(poll))
@@ -68,6 +74,18 @@ def test_a_voter_votes_yes_and_sees_the_receipt_code_once(client, poll, resident
     assert code not in again.content.decode()
     assert "You have voted" in again.content.decode()
     assert not again.context["show_form"]
+
+
+def test_the_receipt_code_waits_in_a_signed_cookie_for_its_page_alone(client, poll, resident):
+    client.force_login(resident)
+    session = dict(client.session)
+    response = client.post(_url(poll), {"choice": "yes"})
+    cookie = response.cookies["receipt"]
+    assert cookie["path"] == _url(poll) and cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert dict(client.session) == session  # the code is kept nowhere on the server
+    signature = cookie.value.rsplit(":", 1)[1]
+    client.cookies["receipt"] = f"ABCD-EFGH-JKLM:{signature}"
+    assert client.get(_url(poll)).context["receipt"] is None  # a forged code is not shown
 
 
 def test_a_blank_ballot_is_refused_and_nothing_changes(client, poll, resident):
