@@ -4,10 +4,11 @@ A person checks in once: the unique constraints on (meeting, user) and (meeting,
 make a second check-in, even at the same instant, find the first instead of counting twice.
 """
 
+import functools
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,22 +21,48 @@ from ..models import IN_SESSION, Attendance, CheckInChannel, Meeting
 from .common import audit, check, require_status, role_of
 
 WINDOW_FIELDS = ("status", "starts_at", "ends_at", "check_in_opens_before")
-
-
-# The window as stored now, in plain SQL: a hall scans the poster at once, and the ORM's compiling
-# of the query would cost more than the query.
-WINDOW_SQL = (
-    f"SELECT id, community_id, check_in_token, {', '.join(WINDOW_FIELDS)} "
-    f"FROM {Meeting._meta.db_table} WHERE {{}} = %s"
+# Those and the meeting's id, community and code, in the model's order as Model.from_db needs.
+WINDOW_COLUMNS = tuple(
+    f.attname
+    for f in Meeting._meta.concrete_fields
+    if f.attname in {"id", "community_id", "check_in_token", *WINDOW_FIELDS}
 )
+
+
+# The window as stored now, in plain SQL read by a plain cursor: a hall scans the poster at once,
+# and the ORM's compiling of the query (or a raw queryset's column mapping) would cost more than
+# the query.
+WINDOW_SQL = f"SELECT {', '.join(WINDOW_COLUMNS)} FROM {Meeting._meta.db_table} WHERE {{}} = %s"
 
 
 def _window(column, value):
     """The meeting's id, community, code, status and times, by `column`; DoesNotExist if none."""
-    found = list(Meeting.objects.raw(WINDOW_SQL.format(column), [value]))
-    if not found:
+    with connection.cursor() as cursor:
+        cursor.execute(WINDOW_SQL.format(column), [value])
+        row = cursor.fetchone()
+    if row is None:
         raise Meeting.DoesNotExist
-    return found[0]
+    return _from_row(Meeting, WINDOW_COLUMNS, row)
+
+
+def _from_row(model, names, row):
+    """An instance of `model` from a plain cursor's `row` of the columns `names` (in the model's
+    order), converted as the ORM converts them: SQLite gives datetimes without a time zone."""
+    values = []
+    for name, value in zip(names, row, strict=True):
+        column, converters = _converters(model, name, connection.alias)
+        for convert in converters:
+            value = convert(value, column, connection)
+        values.append(value)
+    return model.from_db(connection.alias, names, values)
+
+
+@functools.cache
+def _converters(model, name, alias):
+    """The column `name` of `model` and the converters the database `alias` needs for it."""
+    column = model._meta.get_field(name).get_col(model._meta.db_table)
+    database = connections[alias]
+    return column, database.ops.get_db_converters(column) + column.get_db_converters(database)
 
 
 def _reread_window(meeting):
@@ -87,11 +114,12 @@ def _existing(meeting, who):
     return None  # a walk-in known by name alone cannot be told apart from a namesake
 
 
-# Whether the person has a row, or a walk-in row with their number, in one query: a hall scans
-# the poster at once and most have neither. Plain SQL, as the ORM's compiling of the OR would
-# cost more than the query itself.
-OWN_OR_WALK_IN_SQL = """
-SELECT id, user_id FROM {table}
+ATTENDANCE_COLUMNS = tuple(f.column for f in Attendance._meta.concrete_fields)
+
+# The person's row, or a walk-in row with their number, in one query. Plain SQL, as the ORM's
+# compiling of the OR would cost more than the query itself.
+OWN_OR_WALK_IN_SQL = f"""
+SELECT {", ".join(ATTENDANCE_COLUMNS)} FROM {Attendance._meta.db_table}
 WHERE meeting_id = %s AND (user_id = %s OR (user_id IS NULL AND phone = %s))
 """
 
@@ -99,14 +127,11 @@ WHERE meeting_id = %s AND (user_id = %s OR (user_id IS NULL AND phone = %s))
 def _own_or_claimed(meeting, user):
     """Their row; else a walk-in row with their number, which becomes theirs; else None."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            OWN_OR_WALK_IN_SQL.format(table=Attendance._meta.db_table),
-            [meeting.pk, user.pk, user.phone or None],
-        )
-        found = dict(cursor.fetchall())  # {id: user_id}
-    own = [pk for pk, user_id in found.items() if user_id == user.pk]
+        cursor.execute(OWN_OR_WALK_IN_SQL, [meeting.pk, user.pk, user.phone or None])
+        found = [_from_row(Attendance, ATTENDANCE_COLUMNS, row) for row in cursor.fetchall()]
+    own = [attendance for attendance in found if attendance.user_id == user.pk]
     if own:
-        return Attendance.objects.get(pk=own[0])
+        return own[0]
     return _claim_walk_in(meeting, user) if found else None
 
 
@@ -146,9 +171,9 @@ def _checked_in(meeting, by, who, role, channel):
     try:
         return _record(meeting, by, who, role, channel)
     except IntegrityError:
-        # Someone checked the same person in at the same moment: this transaction is undone
-        # (cheaper than a savepoint around every insert of a hall scanning at once) and theirs
-        # counts.
+        # Someone checked the same walk-in in at the same moment (a person with an account is
+        # added with ON CONFLICT, below): this transaction is undone, cheaper than a savepoint
+        # around every insert, and theirs counts.
         found = _existing(meeting, who)
         if found is None:
             raise
@@ -157,11 +182,49 @@ def _checked_in(meeting, by, who, role, channel):
 
 @transaction.atomic
 def _record(meeting, by, who, role, channel):
-    found = _existing(meeting, who)
-    if found is not None:
-        return found, False
-    attendance = Attendance.objects.create(
-        meeting=meeting, channel=channel, checked_in_by=by, **who
-    )
+    attendance = None
+    if who.get("user") is not None:
+        attendance = _new_row(meeting, by, who["user"], channel)
+    if attendance is None:  # a walk-in, or a person who has a row or a walk-in row already
+        found = _existing(meeting, who)
+        if found is not None:
+            return found, False
+        attendance = Attendance.objects.create(
+            meeting=meeting, channel=channel, checked_in_by=by, **who
+        )
     audit(attendance, "checked_in", by=by, role=role, meeting=meeting, channel=channel)
     return attendance, True
+
+
+# A person's row added in one statement, unless they have one (the unique constraint: a tap at
+# the same instant waits for the other and adds nothing) or a walk-in row with their number
+# (which _existing then claims): a hall scans the poster at once, and most have neither. Plain
+# SQL, as the ORM says neither "unless", and its compiling of the insert would cost more than
+# the insert.
+NEW_ROW_FIELDS = [f for f in Attendance._meta.concrete_fields if not f.primary_key]
+NEW_ROW_SQL = f"""
+INSERT INTO {Attendance._meta.db_table} ({", ".join(f.column for f in NEW_ROW_FIELDS)})
+SELECT {", ".join(["%s"] * len(NEW_ROW_FIELDS))}
+WHERE NOT EXISTS (
+    SELECT 1 FROM {Attendance._meta.db_table}
+    WHERE meeting_id = %s AND user_id IS NULL AND phone = %s
+)
+ON CONFLICT DO NOTHING
+RETURNING id
+"""
+
+
+def _new_row(meeting, by, user, channel):
+    """The person's attendance, new and saved; None if they have one or a walk-in row."""
+    attendance = Attendance(meeting=meeting, user=user, channel=channel, checked_in_by=by)
+    values = [
+        f.get_db_prep_save(getattr(attendance, f.attname), connection) for f in NEW_ROW_FIELDS
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(NEW_ROW_SQL, [*values, meeting.pk, user.phone or None])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    attendance.pk = row[0]
+    attendance._state.adding, attendance._state.db = False, connection.alias
+    return attendance

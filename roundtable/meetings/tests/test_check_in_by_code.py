@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from roundtable.audit.models import Event
 from roundtable.meetings import actions
@@ -27,6 +29,36 @@ def test_the_code_names_the_meeting_and_the_person_checks_in_once(at_start, resi
     assert attendance.meeting_id == at_start.pk and attendance.channel == CheckInChannel.SCAN
     event = Event.objects.get(action="meeting.checked_in")
     assert event.community_id == at_start.community_id and event.object_id == str(attendance.pk)
+
+
+def test_a_first_tap_adds_the_row_in_one_statement(at_start, resident):
+    with CaptureQueriesContext(connection) as captured:
+        attendance, created = actions.check_in_by_code(at_start.check_in_token, by=resident)
+    touching = [q["sql"] for q in captured.captured_queries if "meetings_attendance" in q["sql"]]
+    assert created and len(touching) == 1
+    stored = Attendance.objects.get(meeting=at_start)
+    assert attendance.pk == stored.pk and attendance.user == resident == stored.checked_in_by
+    assert stored.checked_in_at == timezone.now() and stored.channel == CheckInChannel.SCAN
+
+
+def test_a_repeat_tap_returns_the_row_as_stored(at_start, resident, clock):
+    first, _ = actions.check_in_by_code(at_start.check_in_token, by=resident)
+    clock.shift(timedelta(minutes=3))
+    again, created = actions.check_in_by_code(at_start.check_in_token, by=resident)
+    assert not created and again.pk == first.pk
+    assert again.checked_in_at == first.checked_in_at and again.checked_in_at.tzinfo is not None
+    assert (again.user_id, again.checked_in_by_id, again.channel) == (
+        resident.pk,
+        resident.pk,
+        CheckInChannel.SCAN,
+    )
+    assert Event.objects.filter(action="meeting.checked_in").count() == 1
+
+
+def test_staff_checking_in_someone_who_tapped_find_their_row(at_start, resident, volunteer):
+    tapped, _ = actions.check_in_by_code(at_start.check_in_token, by=resident)
+    by_staff, created = actions.check_in(at_start, by=volunteer, user=resident)
+    assert not created and by_staff.pk == tapped.pk and by_staff.channel == CheckInChannel.SCAN
 
 
 def test_an_unknown_code_names_no_meeting(at_start, resident):
