@@ -5,7 +5,8 @@ import functools
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Max, Q
+from django.db import connection
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -17,8 +18,9 @@ from roundtable.people.permissions import Perm, communities_in_scope, may, requi
 from roundtable.places.models import Community
 
 from .actions import InvalidTransition
-from .models import Meeting
+from .models import Meeting, Registration
 from .models import RegistrationStatus as Reg
+from .rows import from_row
 
 # What permission checks read about a meeting's place, loaded with the meeting itself.
 RELATED = ("community", "station__community", "station__compound__community", "organiser",
@@ -47,24 +49,52 @@ def public_meeting(user, code, pk):
     return get_object_or_404(visible, pk=pk, community__code=code)
 
 
-def versioned_community(code):
+def versioned_community(code, meeting_pk=None, user=None):
     """The community with its version, in one query: its newest audit event and the newest of no
     community (people, organisations), as the public suggestion pages key their cache. 404 if
-    there is none. Plain SQL: an anonymous visitor's cached meeting page asks nothing else, and
-    the ORM's compiling would cost more than the query."""
-    found = list(Community.objects.raw(_versioned_community_sql(), [code]))
-    if not found:
+    there is none. Plain SQL read by a plain cursor: a cached meeting page asks nothing else of
+    its own, and the ORM's compiling would cost more than the query.
+
+    Returns (community, registration): with a meeting and a logged-in person, the same query
+    reads their registration for it, (status, place on the waiting list); else (None, 0).
+    """
+    asks_registration = meeting_pk is not None and getattr(user, "is_authenticated", False)
+    theirs = [meeting_pk, user.pk] if asks_registration else []
+    params = [*theirs, Reg.WAITLISTED, meeting_pk, *theirs] if asks_registration else []
+    with connection.cursor() as cursor:
+        cursor.execute(_versioned_community_sql(asks_registration), [*params, code])
+        row = cursor.fetchone()
+    if row is None:
         raise Http404
-    return found[0]
+    fields = len(COMMUNITY_COLUMNS)
+    community = from_row(Community, COMMUNITY_COLUMNS, row[:fields])
+    community.version, community.version_elsewhere = row[fields : fields + 2]
+    registration = tuple(row[fields + 2 :]) if asks_registration else (None, 0)
+    return community, registration
+
+
+COMMUNITY_COLUMNS = tuple(f.attname for f in Community._meta.concrete_fields)
 
 
 @functools.cache
-def _versioned_community_sql():
+def _versioned_community_sql(asks_registration):
     event, community = Event._meta.db_table, Community._meta.db_table
     newest = f"SELECT id FROM {event} WHERE community_id {{}} ORDER BY id DESC LIMIT 1"
+    registration = ""
+    if asks_registration:
+        # The person's status, and with it how many wait at or before their place (0 unless
+        # they wait): the registration (meeting, user) is unique.
+        table = Registration._meta.db_table
+        theirs = f"SELECT {{}} FROM {table} r WHERE r.meeting_id = %s AND r.user_id = %s"
+        registration = (
+            f", ({theirs.format('r.status')}), (SELECT COUNT(*) FROM {table} w "
+            f"WHERE w.status = %s AND w.meeting_id = %s AND w.position <= "
+            f"({theirs.format('r.position')} AND r.status = w.status))"
+        )
     return (
-        f"SELECT c.*, ({newest.format('= c.id')}) AS version, "
-        f"({newest.format('IS NULL')}) AS version_elsewhere FROM {community} c WHERE c.code = %s"
+        f"SELECT {', '.join(f'c.{name}' for name in COMMUNITY_COLUMNS)}, "
+        f"({newest.format('= c.id')}), ({newest.format('IS NULL')}){registration} "
+        f"FROM {community} c WHERE c.code = %s"
     )
 
 
@@ -125,13 +155,9 @@ def qr_svg(url, title):
     return mark_safe(svg)  # noqa: S308 — segno writes the markup and escapes the title
 
 
-def registration_counts(meeting, user=None):
-    """How many are registered and waiting, and the person's own status and place, in one query."""
-    counts = {
-        "registered": Count("pk", filter=Q(status=Reg.REGISTERED)),
-        "waiting": Count("pk", filter=Q(status=Reg.WAITLISTED)),
-    }
-    if getattr(user, "is_authenticated", False):
-        counts["mine_status"] = Max("status", filter=Q(user=user))
-        counts["mine_position"] = Max("position", filter=Q(user=user))
-    return meeting.registrations.aggregate(**counts)
+def registration_counts(meeting):
+    """How many are registered and waiting, in one query."""
+    return meeting.registrations.aggregate(
+        registered=Count("pk", filter=Q(status=Reg.REGISTERED)),
+        waiting=Count("pk", filter=Q(status=Reg.WAITLISTED)),
+    )

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -80,28 +80,24 @@ PAGE_CACHE_SECONDS = 600  # only frees memory
 
 
 def detail(request, code, pk):
-    community = versioned_community(code)
     user = request.user
+    community, registration = versioned_community(code, meeting_pk=pk, user=user)
     key = (
         f"meetings:page:{community.pk}:{pk}:{community.version}:{community.version_elsewhere}:"
         f"{get_language()}"
     )
     shared = cache.get(key)
-    if shared is not None and not _organises(user, community, shared["meeting"]):
-        mine = _mine(Registration.objects.filter(meeting_id=pk), user)
-    else:
+    if shared is None or _organises(user, community, shared["meeting"]):
         meeting = public_meeting(user, code, pk)
         organiser = may(user, Perm.ORGANISE_MEETING, meeting.permission_place)
-        counts = registration_counts(meeting, user)
-        shared = _shared(meeting, counts, organiser)
+        shared = _shared(meeting, registration_counts(meeting), organiser)
         if not organiser and meeting.status != Status.DRAFT:
             cache.set(key, shared, PAGE_CACHE_SECONDS)
-        mine = _mine(meeting.registrations.all(), user, counts)
     facts = shared["meeting"]
     context = {
         **shared,
         "community": community,
-        "mine": mine,
+        "mine": _mine(*registration),
         "registering": facts["status"] in ANNOUNCED and timezone.now() < facts["starts_at"],
     }
     return render(request, "meetings/detail.html", context)
@@ -162,25 +158,13 @@ def _published(meeting):
     return minutes if minutes is not None and minutes.published else None
 
 
-def _mine(registrations, user, counts=None):
-    """The person's registration status, with their place on the waiting list when they wait.
-
-    `counts` of the page's counting query holds it already; a cached page asks for it alone.
-    """
-    if not user.is_authenticated:
-        return None
-    if counts is None:
-        counts = registrations.filter(user=user).aggregate(
-            mine_status=Max("status"), mine_position=Max("position")
-        )
-    status = counts.get("mine_status")
+def _mine(status, waiting_place):
+    """The person's registration status, with their place on the waiting list when they wait."""
     if status is None:
         return None
-    mine = {"status": status}
     if status == Reg.WAITLISTED:
-        ahead = Q(status=Reg.WAITLISTED, position__lte=counts["mine_position"])
-        mine["waiting_place"] = registrations.filter(ahead).count()
-    return mine
+        return {"status": status, "waiting_place": waiting_place}
+    return {"status": status}
 
 
 @login_required

@@ -4,11 +4,10 @@ A person checks in once: the unique constraints on (meeting, user) and (meeting,
 make a second check-in, even at the same instant, find the first instead of counting twice.
 """
 
-import functools
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,15 +17,12 @@ from roundtable.people.permissions import Perm, require
 from roundtable.people.phones import is_mobile, normalize_phone
 
 from ..models import IN_SESSION, Attendance, CheckInChannel, Meeting
+from ..rows import concrete_columns, from_row
 from .common import audit, check, require_status, role_of
 
 WINDOW_FIELDS = ("status", "starts_at", "ends_at", "check_in_opens_before")
 # Those and the meeting's id, community and code, in the model's order as Model.from_db needs.
-WINDOW_COLUMNS = tuple(
-    f.attname
-    for f in Meeting._meta.concrete_fields
-    if f.attname in {"id", "community_id", "check_in_token", *WINDOW_FIELDS}
-)
+WINDOW_COLUMNS = concrete_columns(Meeting, {"id", "community_id", "check_in_token", *WINDOW_FIELDS})
 
 
 # The window as stored now, in plain SQL read by a plain cursor: a hall scans the poster at once,
@@ -42,27 +38,7 @@ def _window(column, value):
         row = cursor.fetchone()
     if row is None:
         raise Meeting.DoesNotExist
-    return _from_row(Meeting, WINDOW_COLUMNS, row)
-
-
-def _from_row(model, names, row):
-    """An instance of `model` from a plain cursor's `row` of the columns `names` (in the model's
-    order), converted as the ORM converts them: SQLite gives datetimes without a time zone."""
-    values = []
-    for name, value in zip(names, row, strict=True):
-        column, converters = _converters(model, name, connection.alias)
-        for convert in converters:
-            value = convert(value, column, connection)
-        values.append(value)
-    return model.from_db(connection.alias, names, values)
-
-
-@functools.cache
-def _converters(model, name, alias):
-    """The column `name` of `model` and the converters the database `alias` needs for it."""
-    column = model._meta.get_field(name).get_col(model._meta.db_table)
-    database = connections[alias]
-    return column, database.ops.get_db_converters(column) + column.get_db_converters(database)
+    return from_row(Meeting, WINDOW_COLUMNS, row)
 
 
 def _reread_window(meeting):
@@ -114,7 +90,7 @@ def _existing(meeting, who):
     return None  # a walk-in known by name alone cannot be told apart from a namesake
 
 
-ATTENDANCE_COLUMNS = tuple(f.column for f in Attendance._meta.concrete_fields)
+ATTENDANCE_COLUMNS = tuple(f.attname for f in Attendance._meta.concrete_fields)
 
 # The person's row, or a walk-in row with their number, in one query. Plain SQL, as the ORM's
 # compiling of the OR would cost more than the query itself.
@@ -128,7 +104,7 @@ def _own_or_claimed(meeting, user):
     """Their row; else a walk-in row with their number, which becomes theirs; else None."""
     with connection.cursor() as cursor:
         cursor.execute(OWN_OR_WALK_IN_SQL, [meeting.pk, user.pk, user.phone or None])
-        found = [_from_row(Attendance, ATTENDANCE_COLUMNS, row) for row in cursor.fetchall()]
+        found = [from_row(Attendance, ATTENDANCE_COLUMNS, row) for row in cursor.fetchall()]
     own = [attendance for attendance in found if attendance.user_id == user.pk]
     if own:
         return own[0]

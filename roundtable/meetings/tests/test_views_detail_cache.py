@@ -5,7 +5,7 @@ from datetime import timedelta
 from roundtable.meetings import actions
 from roundtable.meetings.models import Attendance, Kind
 
-from .conftest import DAY, START
+from .conftest import DAY, START, people
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 
@@ -75,3 +75,35 @@ def test_a_tap_outside_the_window_shows_the_page_saying_when(client, meeting, re
     assert response.status_code == 200
     assert "Check-in opens at Wed 25 Nov 2026 18:00." in response.content.decode()
     assert not Attendance.objects.exists()
+
+
+def test_a_residents_view_of_a_cached_page_reads_their_registration_with_the_community(
+    client, meeting, resident, django_assert_max_num_queries
+):
+    actions.register(meeting, by=resident)
+    client.force_login(resident)
+    _page(client, meeting)
+    # Their session, themselves, their roles and unread messages (every page's), and the
+    # community's version with their registration.
+    with django_assert_max_num_queries(5):
+        assert "You are registered." in _page(client, meeting)
+
+
+def test_the_waiting_list_place_on_the_cached_page_is_the_persons_own(
+    client, meeting, community_worker, resident
+):
+    actions.update_meeting(meeting, by=community_worker, capacity=1)
+    first, second, third = people(3)
+    for person in (first, second, resident, third):
+        actions.register(meeting, by=person)
+    _page(client, meeting)  # cached
+    client.force_login(resident)
+    assert "You are number 2 on the waiting list" in _page(client, meeting)
+    client.force_login(third)
+    assert "You are number 3 on the waiting list" in _page(client, meeting)
+    client.force_login(first)
+    page = _page(client, meeting)
+    assert "You are registered." in page and "waiting list." not in page
+    actions.cancel_registration(first.meeting_registrations.get(), by=first)
+    client.force_login(resident)
+    assert "You are number 1 on the waiting list" in _page(client, meeting)

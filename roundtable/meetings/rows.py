@@ -1,0 +1,35 @@
+"""Model instances from plain SQL rows, their values converted as the ORM converts them.
+
+For the few hot paths (a hall checking in at once, the meeting page) whose queries are written in
+plain SQL because the ORM's compiling would cost more than the query.
+"""
+
+import functools
+
+from django.db import connection, connections
+
+
+def concrete_columns(model, names):
+    """The attnames among `names` of `model`'s concrete fields, in the model's order (which
+    Model.from_db needs)."""
+    return tuple(f.attname for f in model._meta.concrete_fields if f.attname in names)
+
+
+def from_row(model, names, row):
+    """An instance of `model` from a plain cursor's `row` of the columns `names` (in the model's
+    order): converted as the ORM would, as SQLite, say, gives datetimes without a time zone."""
+    values = []
+    for name, value in zip(names, row, strict=True):
+        column, converters = _converters(model, name, connection.alias)
+        for convert in converters:
+            value = convert(value, column, connection)
+        values.append(value)
+    return model.from_db(connection.alias, names, values)
+
+
+@functools.cache
+def _converters(model, name, alias):
+    """The column `name` of `model` and the converters the database `alias` needs for it."""
+    column = model._meta.get_field(name).get_col(model._meta.db_table)
+    database = connections[alias]
+    return column, database.ops.get_db_converters(column) + column.get_db_converters(database)
