@@ -364,7 +364,7 @@ def _locked(poll, action, *, by):
 
 def _held(poll):
     """`poll` read again under a share lock, so it cannot close until this ballot commits."""
-    (current,) = compiled.held_poll(poll.pk)
+    current = compiled.held_poll(poll.pk)
     # A poll never moves to another community: the caller's saves reading it again.
     if Poll.community.is_cached(poll) and poll.community_id == current.community_id:
         current.community = poll.community

@@ -29,7 +29,9 @@ class Receipt:
 
 
 def new_receipt_code():
-    raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _i in range(12))
+    # 32 letters: each random byte picks one without bias (256 is a multiple of 32), and one
+    # read of the system's randomness serves the whole code.
+    raw = "".join(RECEIPT_ALPHABET[b % len(RECEIPT_ALPHABET)] for b in secrets.token_bytes(12))
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 

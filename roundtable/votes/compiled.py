@@ -1,107 +1,101 @@
-"""The reads every ballot makes, compiled once per database.
+"""The reads every ballot makes, in plain SQL written once per database.
 
-Casting a ballot reads the poll (twice: the page, then the action under its share lock), the
-voter's rows and their ballots. Compiling each of these one-row querysets cost the ORM several
-times the CPU of running it, on every ballot. Each is built here once as an ordinary queryset
-with stand-in values, so its SQL is the ORM's own and follows the models; afterwards only the
-values change, and the rows become model instances through the converters the ORM would apply.
+Casting a ballot reads the poll, the voter's rows in it and their ballots (the vote page), then
+the poll again under its share lock (the action). Compiling these small querysets cost the ORM
+several times the CPU of running them, on every ballot; the page's three reads are also one
+query here. The SQL is written from the models' fields, once per database, and the rows become
+model instances through the converters the ORM would apply to the same columns.
 """
 
 import functools
-from dataclasses import dataclass
 
 from django.db import connection
 
 from .models import Ballot, Poll, Status, Voter
 
-# Values no real row has, found again among the compiled query's parameters.
-STAND_INS = (-910_001, -910_002)
 
+def voter_rows(poll_id, user_id):
+    """(The poll unless a draft, or None; [(voter, their ballot or None)] of the user's rows).
 
-@dataclass(frozen=True)
-class Compiled:
-    model: type
-    sql: str
-    params: tuple
-    slots: tuple  # (position among `params`, argument) for each stand-in's place
-    attnames: tuple
-    converters: dict
-
-    def rows(self, *args):
-        """The model instances the query finds for `args`."""
-        params = list(self.params)
-        for position, argument in self.slots:
-            params[position] = args[argument]
-        with connection.cursor() as cursor:
-            cursor.execute(self.sql, params)
-            found = cursor.fetchall()
-        return [self._instance(row) for row in found]
-
-    def _instance(self, row):
-        if self.converters:
-            row = list(row)
-            for position, (functions, expression) in self.converters.items():
-                for function in functions:
-                    row[position] = function(row[position], expression, connection)
-        return self.model.from_db(connection.alias, self.attnames, row)
-
-
-def compiled(build=None, *, suffix=None):
-    """Decorate `build(*stand_ins)`, which returns a queryset: a function of the real values
-    returning the rows, the queryset compiled once per database. `suffix` is SQL to append,
-    by vendor.
+    A user votes once for each home of theirs (mostly one): one row for each. A voter row
+    belongs to one poll, so its ballot is found by the voter alone (by the index on the voter,
+    whatever the statistics know of a newly opened poll).
     """
-    if build is None:
-        return functools.partial(compiled, suffix=suffix)
-    arguments = STAND_INS[: build.__code__.co_argcount]
-
-    @functools.cache
-    def compile_for(alias, vendor):
-        queryset = build(*arguments)
-        compiler = queryset.query.get_compiler(alias)
-        sql, params = compiler.as_sql()
-        expressions = [expression for expression, _sql, _alias in compiler.select]
-        return Compiled(
-            model=queryset.model,
-            sql=sql + (suffix or {}).get(vendor, ""),
-            params=tuple(params),
-            slots=tuple(
-                (position, arguments.index(value))
-                for position, value in enumerate(params)
-                if value in arguments
-            ),
-            attnames=tuple(expression.target.attname for expression in expressions),
-            converters=compiler.get_converters(expressions),
-        )
-
-    @functools.wraps(build)
-    def rows(*args):
-        return compile_for(connection.alias, connection.vendor).rows(*args)
-
-    return rows
+    sql, converters = _voter_rows_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user_id, poll_id, Status.DRAFT.value])
+        rows = [_converted(row, converters) for row in cursor.fetchall()]
+    if not rows:
+        return None, []
+    mine = [
+        (_instance(Voter, row, len(POLL)), _instance(Ballot, row, len(POLL) + len(VOTER)))
+        for row in rows
+        if row[len(POLL)] is not None  # no row of theirs: the outer join's empty voter
+    ]
+    return _instance(Poll, rows[0], 0), mine
 
 
-@compiled
-def visible_poll(pk):
-    """The poll `pk` unless it is a draft (voters see open and closed polls)."""
-    return Poll.objects.exclude(status=Status.DRAFT).filter(pk=pk).order_by()
-
-
-# PostgreSQL locks the row for share: it cannot close until the ballot commits (the ORM writes
-# no FOR SHARE). SQLite has no row locks; its writers take turns on the whole database.
-@compiled(suffix={"postgresql": " FOR SHARE"})
 def held_poll(pk):
-    """The poll `pk`, read again in the ballot's transaction."""
-    return Poll.objects.filter(pk=pk).order_by()
+    """The poll `pk` read in the ballot's transaction; on PostgreSQL under a share lock, so it
+    cannot close until the ballot commits (SQLite has no row locks: its writers take turns)."""
+    sql, converters = _held_poll_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        row = cursor.fetchone()
+    return None if row is None else _instance(Poll, _converted(row, converters), 0)
 
 
-@compiled
-def voters_of(poll_id, user_id):
-    """The user's rows in the poll's frozen electorate (one per home they vote for)."""
-    return Voter.objects.filter(poll_id=poll_id, user_id=user_id).order_by("pk")
+POLL, VOTER, BALLOT = (tuple(m._meta.concrete_fields) for m in (Poll, Voter, Ballot))
 
 
-@compiled
-def ballot_of(poll_id, voter_id):
-    """The voter's ballot, if any, found by the one-ballot-per-voter constraint's index."""
-    return Ballot.objects.filter(poll_id=poll_id, voter_id=voter_id).order_by()
+@functools.cache
+def _voter_rows_sql(vendor):
+    q = connection.ops.quote_name
+    poll, voter, ballot = (q(m._meta.db_table) for m in (Poll, Voter, Ballot))
+    sql = (
+        f"SELECT {_columns(POLL, 'p')}, {_columns(VOTER, 'v')}, {_columns(BALLOT, 'b')} "
+        f"FROM {poll} p "
+        f"LEFT JOIN {voter} v ON v.{q('poll_id')} = p.{q('id')} AND v.{q('user_id')} = %s "
+        f"LEFT JOIN {ballot} b ON b.{q('voter_id')} = v.{q('id')} "
+        f"WHERE p.{q('id')} = %s AND p.{q('status')} <> %s ORDER BY v.{q('id')}"
+    )
+    return sql, _converters([*POLL, *VOTER, *BALLOT])
+
+
+@functools.cache
+def _held_poll_sql(vendor):
+    q = connection.ops.quote_name
+    sql = f"SELECT {_columns(POLL, 'p')} FROM {q(Poll._meta.db_table)} p WHERE p.{q('id')} = %s"
+    return sql + (" FOR SHARE" if vendor == "postgresql" else ""), _converters(POLL)
+
+
+def _columns(fields, alias):
+    return ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
+
+
+def _converters(fields):
+    """{position: (functions, column)}: the backend's and the field's, as the ORM applies them."""
+    found = {}
+    for position, field in enumerate(fields):
+        column = field.get_col(field.model._meta.db_table)
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if functions:
+            found[position] = (functions, column)
+    return found
+
+
+def _converted(row, converters):
+    row = list(row)
+    for position, (functions, column) in converters.items():
+        for function in functions:
+            row[position] = function(row[position], column, connection)
+    return row
+
+
+def _instance(model, row, start):
+    """The `model` instance whose fields start at `row[start]`; None for an empty outer join."""
+    if row[start] is None:  # its primary key
+        return None
+    fields = model._meta.concrete_fields
+    names = [f.attname for f in fields]
+    return model.from_db(connection.alias, names, row[start : start + len(fields)])

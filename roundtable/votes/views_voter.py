@@ -46,8 +46,13 @@ def my_polls(request):
 
 @login_required
 def vote(request, pk):
-    poll = _poll(request, pk)
-    state = _state(poll, request.user)
+    poll, mine = compiled.voter_rows(pk, request.user.pk)
+    if poll is None:
+        raise Http404
+    if request.method != "POST":  # a page shown names the poll's places: read with them
+        places = Poll.objects.select_related("community", "compound", "building__compound")
+        poll = get_object_or_404(places, pk=pk)
+    state = _state(poll, mine)
     form = _form(request, poll, state)
     if request.method == "POST" and form.is_valid():
         done = run(request, lambda: _submit(poll, request.user, form, state), form)
@@ -69,27 +74,13 @@ def vote(request, pk):
     return response
 
 
-def _poll(request, pk):
-    """The poll unless a draft: with its places for the page, its row alone for a ballot."""
-    if request.method != "POST":
-        polls = Poll.objects.exclude(status=Status.DRAFT)
-        return get_object_or_404(
-            polls.select_related("community", "compound", "building__compound"), pk=pk
-        )
-    found = compiled.visible_poll(pk)  # a refusal shown loads the places it names
-    if not found:
-        raise Http404
-    return found[0]
-
-
-def _state(poll, user):
+def _state(poll, mine):
     """The voter's rows and ballots in this poll, and why they cannot vote now (or None)."""
-    voters = compiled.voters_of(poll.pk, user.pk)
-    ballots = {}
-    for voter in voters:  # mostly one: a voter of several homes is rare
-        for ballot in compiled.ballot_of(poll.pk, voter.pk):
+    voters = [voter for voter, _ballot in mine]
+    ballots = {voter.pk: ballot for voter, ballot in mine if ballot is not None}
+    for voter, ballot in mine:
+        if ballot is not None:
             ballot.voter = voter
-            ballots[voter.pk] = ballot
     pending = [v for v in voters if v.pk not in ballots]
     online = [v for v in voters if getattr(ballots.get(v.pk), "channel", "") == Channel.ONLINE]
     changing = not pending and poll.changeable and bool(online)

@@ -157,6 +157,16 @@ def test_a_choice_poll_needs_two_options_to_open(officer, building, resident):
 # Online ballots
 
 
+def test_receipt_codes_are_twelve_letters_drawn_evenly_from_the_unambiguous_alphabet():
+    from roundtable.votes.ballots import RECEIPT_ALPHABET, new_receipt_code
+
+    assert 256 % len(RECEIPT_ALPHABET) == 0  # a random byte picks a letter without bias
+    codes = {new_receipt_code() for _n in range(200)}
+    assert len(codes) == 200
+    assert all(len(c) == 14 and c[4] == c[9] == "-" for c in codes)
+    assert set("".join(codes).replace("-", "")) == set(RECEIPT_ALPHABET)
+
+
 def test_a_ballot_gets_a_receipt_whose_hash_alone_is_stored(poll, resident):
     receipt = actions.cast_ballot(poll, by=resident, choice="yes")
     ballot = Ballot.objects.get()
