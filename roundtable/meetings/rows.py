@@ -18,13 +18,14 @@ def concrete_columns(model, names):
 def from_row(model, names, row):
     """An instance of `model` from a plain cursor's `row` of the columns `names` (in the model's
     order): converted as the ORM would, as SQLite, say, gives datetimes without a time zone."""
-    values = []
+    alias, values = connection.alias, []
+    database = connections[alias]
     for name, value in zip(names, row, strict=True):
-        column, converters = _converters(model, name, connection.alias)
+        column, converters = _converters(model, name, alias)
         for convert in converters:
-            value = convert(value, column, connection)
+            value = convert(value, column, database)
         values.append(value)
-    return model.from_db(connection.alias, names, values)
+    return model.from_db(alias, names, values)
 
 
 @functools.cache
