@@ -369,8 +369,13 @@ def module_benchmarks(names, env, floor):
 
 
 def floor_for(unit, floor):
-    """The floor's figure in `unit`: its rate for rates, its median latency for times in ms."""
-    return {"req/s": floor["requests_per_s"], "ms": floor["p50_ms"]}.get(unit)
+    """The floor's figure in `unit`: its rate for rates, its median latency for times in ms,
+    its server CPU per request for CPU times."""
+    return {
+        "req/s": floor["requests_per_s"],
+        "ms": floor["p50_ms"],
+        "ms CPU": server_cpu(floor),
+    }.get(unit)
 
 
 def import_rows(imports):
