@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roundtable.common.templatetags.rt import cn_datetime
-from roundtable.people.permissions import Perm, may
+from roundtable.people.permissions import Perm, may, may_anywhere
 from roundtable.places.models import Community, Station
 from roundtable.suggestions.models import Status as SuggestionStatus
 from roundtable.votes.models import Poll
@@ -105,8 +105,8 @@ def detail(request, code, pk):
 
 def _organises(user, community, facts):
     """May the person organise the meeting (and so see it otherwise than the public)?"""
-    if not user.is_authenticated:
-        return False
+    if not may_anywhere(user, Perm.ORGANISE_MEETING):
+        return False  # most viewers: their station session's place need not be read
     place = community
     if facts["station_id"]:
         place = Station.objects.select_related("community", "compound__community").get(

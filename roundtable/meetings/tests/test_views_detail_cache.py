@@ -107,3 +107,16 @@ def test_the_waiting_list_place_on_the_cached_page_is_the_persons_own(
     actions.cancel_registration(first.meeting_registrations.get(), by=first)
     client.force_login(resident)
     assert "You are number 1 on the waiting list" in _page(client, meeting)
+
+
+def test_a_residents_view_of_a_cached_station_session_does_not_read_the_station(
+    client, community, station, party_secretary, resident, clock, django_assert_max_num_queries
+):
+    session = actions.schedule_meeting(
+        community, by=party_secretary, kind=Kind.STATION_SESSION, title="J5驿站议事",
+        day=DAY, station=station,
+    )  # fmt: skip
+    client.force_login(resident)
+    _page(client, session)
+    with django_assert_max_num_queries(5):
+        assert "J5驿站议事" in _page(client, session)
