@@ -114,7 +114,9 @@ def assignments(user):
         return []
     cached = getattr(user, "_role_assignments", None)
     if cached is None:
-        cached = list(RoleAssignment.objects.filter(user=user).with_scope())
+        # The checks read only the role and the scope's and organisation's ids: no joins. The
+        # six-table join planned on every logged-in page cost more than the rest of the query.
+        cached = list(RoleAssignment.objects.filter(user=user))
         user._role_assignments = cached
     return cached
 
