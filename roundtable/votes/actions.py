@@ -210,8 +210,9 @@ def cast_ballot(poll, *, by, choice, voter=None):
 # waiting (the head is handed over at once), and _flush_log() then commits an empty transaction
 # synchronously, which puts the log on disk up to and past the ballot before the voter sees the
 # receipt. A crash between the two loses the ballot and everything after it in the log, so the
-# chain stays whole, and the voter, who saw no receipt, votes again.
-HAND_OVER = "SET LOCAL synchronous_commit = off"
+# chain stays whole, and the voter, who saw no receipt, votes again. (Set for the transaction
+# alone, like SET LOCAL, by the poll's read under its lock: no round trip of its own.)
+HAND_OVER = "set_config('synchronous_commit', 'off', true)"
 
 
 def _flush_log():
@@ -221,10 +222,7 @@ def _flush_log():
 
 @transaction.atomic
 def _cast(poll, *, by, choice, voter, hand_over=False):
-    if hand_over:
-        with connection.cursor() as cursor:
-            cursor.execute(HAND_OVER)
-    current = _held(poll)
+    current = _held(poll, hand_over=HAND_OVER if hand_over else "")
     ballots.require_voting(current, online=True)
     ballots.require_no_hands(current)
     voter = ballots.voter_of(current, by, voter)
@@ -362,9 +360,9 @@ def _locked(poll, action, *, by):
     return current
 
 
-def _held(poll):
+def _held(poll, *, hand_over=""):
     """`poll` read again under a share lock, so it cannot close until this ballot commits."""
-    current = compiled.held_poll(poll.pk)
+    current = compiled.held_poll(poll.pk, hand_over=hand_over)
     # A poll never moves to another community: the caller's saves reading it again.
     if Poll.community.is_cached(poll) and poll.community_id == current.community_id:
         current.community = poll.community

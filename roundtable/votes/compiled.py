@@ -36,14 +36,20 @@ def voter_rows(poll_id, user_id):
     return _instance(Poll, rows[0], 0), mine
 
 
-def held_poll(pk):
+def held_poll(pk, *, hand_over=""):
     """The poll `pk` read in the ballot's transaction; on PostgreSQL under a share lock, so it
-    cannot close until the ballot commits (SQLite has no row locks: its writers take turns)."""
-    sql, converters = _held_poll_sql(connection.vendor)
+    cannot close until the ballot commits (SQLite has no row locks: its writers take turns).
+
+    `hand_over`, an SQL expression, is evaluated with the read: a setting for the transaction
+    costs no round trip of its own.
+    """
+    sql, converters = _held_poll_sql(connection.vendor, hand_over)
     with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
-    return None if row is None else _instance(Poll, _converted(row, converters), 0)
+    if row is None:
+        raise Poll.DoesNotExist(f"no poll {pk}")
+    return _instance(Poll, _converted(row, converters), 0)
 
 
 POLL, VOTER, BALLOT = (tuple(m._meta.concrete_fields) for m in (Poll, Voter, Ballot))
@@ -64,9 +70,12 @@ def _voter_rows_sql(vendor):
 
 
 @functools.cache
-def _held_poll_sql(vendor):
+def _held_poll_sql(vendor, hand_over):
     q = connection.ops.quote_name
-    sql = f"SELECT {_columns(POLL, 'p')} FROM {q(Poll._meta.db_table)} p WHERE p.{q('id')} = %s"
+    sql = (
+        f"SELECT {_columns(POLL, 'p')}{', ' if hand_over else ''}{hand_over} "
+        f"FROM {q(Poll._meta.db_table)} p WHERE p.{q('id')} = %s"
+    )
     return sql + (" FOR SHARE" if vendor == "postgresql" else ""), _converters(POLL)
 
 
