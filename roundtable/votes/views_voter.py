@@ -50,8 +50,7 @@ def vote(request, pk):
     if poll is None:
         raise Http404
     if request.method != "POST":  # a page shown names the poll's places: read with them
-        places = Poll.objects.select_related("community", "compound", "building__compound")
-        poll = get_object_or_404(places, pk=pk)
+        poll = compiled.poll_with_places(pk) or poll
     state = _state(poll, mine)
     form = _form(request, poll, state)
     if request.method == "POST" and form.is_valid():

@@ -6,6 +6,8 @@ from django.db import connection, transaction
 from roundtable.votes import actions, compiled
 from roundtable.votes.models import Ballot, Poll, Voter
 
+from .conftest import make_poll
+
 
 def _fields(instance):
     return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.concrete_fields}
@@ -63,3 +65,24 @@ def test_the_hand_over_read_with_the_poll_sets_the_commit_mode_of_that_transacti
 def test_a_poll_gone_is_no_poll_to_hold(db):
     with pytest.raises(Poll.DoesNotExist):
         compiled.held_poll(-1)
+
+
+def test_a_page_reads_the_poll_with_its_places_as_select_related_does(
+    poll, officer, community, django_assert_num_queries
+):
+    for shown in (poll, make_poll(officer, community)):
+        expected = Poll.objects.select_related("community", "compound", "building__compound").get(
+            pk=shown.pk
+        )
+        with django_assert_num_queries(1):
+            found = compiled.poll_with_places(shown.pk)
+            names = f"{found.community.name} {found.scope}"  # no query when the page asks
+        assert names == f"{expected.community.name} {expected.scope}"
+        assert _fields(found) == _fields(expected)
+        assert _fields(found.community) == _fields(expected.community)
+        for place in ("compound", "building"):
+            mine, theirs = getattr(found, place), getattr(expected, place)
+            assert (mine and _fields(mine)) == (theirs and _fields(theirs))
+        if expected.building:
+            assert _fields(found.building.compound) == _fields(expected.building.compound)
+    assert compiled.poll_with_places(-1) is None
