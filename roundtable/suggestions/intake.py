@@ -88,17 +88,23 @@ def _places(community, home, building, compound):
     for place in (compound,):
         if place is not None and place.community_id != community.pk:
             raise ValidationError(_("The place is not in this community."))
-    grid = building.grids.order_by("pk").first() if building is not None else None
-    return {"home": home, "building": building, "compound": compound, "grid": grid}
+    grid = None
+    if building is not None:
+        grid = building.grids.order_by("pk").values_list("pk", flat=True).first()
+    return {"home": home, "building": building, "compound": compound, "grid_id": grid}
 
 
 def _suggested_category(community, text):
+    """The id of the community's category for the text: the finest of the code found and its
+    top-level one (the community may have only that), or None."""
     found = suggest_category(text)
     if not found:
         return None
     code = found[0]
     categories = Category.objects.filter(community=community, code__in=[code, code[:2]])
-    return min(categories, key=lambda c: -len(c.code), default=None)
+    return max(
+        categories.values_list("code", "pk"), key=lambda row: len(row[0]), default=("", None)
+    )[1]
 
 
 def submit_suggestion(
@@ -144,7 +150,7 @@ def submit_suggestion(
             station=station,
             category=category,
             urgent=urgent,
-            suggested_category=suggested,
+            suggested_category_id=suggested,
             hotline_number=hotline_number,
             submitted_at=when,
             **places,
