@@ -143,7 +143,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "people.User"
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Django's database sessions and ModelBackend, their reads on every request in plain SQL.
+AUTHENTICATION_BACKENDS = ["roundtable.people.auth.Backend"]
+SESSION_ENGINE = "roundtable.people.auth"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -14,13 +14,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from roundtable.audit.models import Event
+from roundtable.common.rows import from_row
 from roundtable.people.permissions import Perm, communities_in_scope, may, require
 from roundtable.places.models import Community
 
 from .actions import InvalidTransition
 from .models import Meeting, Registration
 from .models import RegistrationStatus as Reg
-from .rows import from_row
 
 # What permission checks read about a meeting's place, loaded with the meeting itself.
 RELATED = ("community", "station__community", "station__compound__community", "organiser",

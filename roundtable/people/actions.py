@@ -228,7 +228,7 @@ def has_current_consent(user):
 
 def log_in(request, user, *, method):
     """Start a session; logins by anyone holding a role are recorded in the audit log."""
-    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
     if user.is_staff or user.is_superuser or permissions.assignments(user):
         roles = sorted({a.role for a in permissions.assignments(user)}) or ["admin"]
         record(user, "login.staff", by=user, role=",".join(roles), method=method)

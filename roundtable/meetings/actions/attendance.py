@@ -11,13 +11,13 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roundtable.common.rows import concrete_columns, from_row
 from roundtable.common.templatetags.rt import cn_datetime
 from roundtable.people.models import User
 from roundtable.people.permissions import Perm, require
 from roundtable.people.phones import is_mobile, normalize_phone
 
 from ..models import IN_SESSION, Attendance, CheckInChannel, Meeting
-from ..rows import concrete_columns, from_row
 from .common import audit, check, require_status, role_of
 
 WINDOW_FIELDS = ("status", "starts_at", "ends_at", "check_in_opens_before")

@@ -1,7 +1,8 @@
 """Model instances from plain SQL rows, their values converted as the ORM converts them.
 
-For the few hot paths (a hall checking in at once, the meeting page) whose queries are written in
-plain SQL because the ORM's compiling would cost more than the query.
+For the few hot paths (every logged-in request's session and person, a hall checking in at once,
+the meeting page) whose queries are written in plain SQL because the ORM's compiling would cost
+more than the query.
 """
 
 import functools
