@@ -35,3 +35,19 @@ def _converters(model, name, alias):
     column = model._meta.get_field(name).get_col(model._meta.db_table)
     database = connections[alias]
     return column, database.ops.get_db_converters(column) + column.get_db_converters(database)
+
+
+def instance_at(model, row, start=0):
+    """The `model` instance whose concrete columns, all in the model's order, start at
+    `row[start]` (converted as from_row converts them); None for an outer join's empty row."""
+    names = all_columns(model)
+    values = row[start : start + len(names)]
+    if values[names.index(model._meta.pk.attname)] is None:
+        return None
+    return from_row(model, names, values)
+
+
+@functools.cache
+def all_columns(model):
+    """The attnames of all `model`'s concrete fields, in the model's order."""
+    return tuple(f.attname for f in model._meta.concrete_fields)

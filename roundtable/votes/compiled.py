@@ -12,6 +12,7 @@ import itertools
 
 from django.db import connection
 
+from roundtable.common.rows import instance_at
 from roundtable.places.models import Building, Community, Compound
 
 from .models import Ballot, Poll, Status, Voter
@@ -24,19 +25,19 @@ def voter_rows(poll_id, user_id):
     belongs to one poll, so its ballot is found by the voter alone (by the index on the voter,
     whatever the statistics know of a newly opened poll).
     """
-    sql, converters = _voter_rows_sql(connection.vendor)
+    sql = _voter_rows_sql(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, [user_id, poll_id, Status.DRAFT.value])
-        rows = [_converted(row, converters) for row in cursor.fetchall()]
+        rows = cursor.fetchall()
     if not rows:
         return None, []
     mine = [
-        (_instance(Voter, row, len(POLL)), _instance(Ballot, row, len(POLL) + len(VOTER)))
+        (instance_at(Voter, row, len(POLL)), instance_at(Ballot, row, len(POLL) + len(VOTER)))
         for row in rows
         if row[len(POLL)] is not None  # no row of theirs: the outer join's empty voter
     ]
     mine.sort(key=lambda pair: pair[0].pk)  # here rather than by a sort in the query plan
-    return _instance(Poll, rows[0], 0), mine
+    return instance_at(Poll, rows[0]), mine
 
 
 def held_poll(pk, *, hand_over=""):
@@ -46,13 +47,13 @@ def held_poll(pk, *, hand_over=""):
     `hand_over`, an SQL expression, is evaluated with the read: a setting for the transaction
     costs no round trip of its own.
     """
-    sql, converters = _held_poll_sql(connection.vendor, hand_over)
+    sql = _held_poll_sql(connection.vendor, hand_over)
     with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:
         raise Poll.DoesNotExist(f"no poll {pk}")
-    return _instance(Poll, _converted(row, converters), 0)
+    return instance_at(Poll, row)
 
 
 def poll_with_places(pk):
@@ -62,17 +63,16 @@ def poll_with_places(pk):
     The ORM's select_related of the same four joins cost more to compile than the page's
     other queries together.
     """
-    sql, converters = _places_sql(connection.vendor)
+    sql = _places_sql(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:
         return None
-    row = _converted(row, converters)
     starts = itertools.accumulate((len(POLL), len(COMMUNITY), len(COMPOUND), len(BUILDING)))
-    poll = _instance(Poll, row, 0)
+    poll = instance_at(Poll, row)
     poll.community, poll.compound, poll.building, compound = (
-        _instance(model, row, start)
+        instance_at(model, row, start)
         for model, start in zip((Community, Compound, Building, Compound), starts, strict=True)
     )
     if poll.building is not None:
@@ -97,7 +97,7 @@ def _voter_rows_sql(vendor):
         f"LEFT JOIN {ballot} b ON b.{q('voter_id')} = v.{q('id')} "
         f"WHERE p.{q('id')} = %s AND p.{q('status')} <> %s"
     )
-    return sql, _converters([*POLL, *VOTER, *BALLOT])
+    return sql
 
 
 @functools.cache
@@ -114,7 +114,7 @@ def _places_sql(vendor):
         f"LEFT JOIN {tables[Compound]} bc ON bc.{q('id')} = b.{q('compound_id')} "
         f"WHERE p.{q('id')} = %s"
     )
-    return sql, _converters([*POLL, *COMMUNITY, *COMPOUND, *BUILDING, *COMPOUND])
+    return sql
 
 
 @functools.cache
@@ -124,36 +124,8 @@ def _held_poll_sql(vendor, hand_over):
         f"SELECT {_columns(POLL, 'p')}{', ' if hand_over else ''}{hand_over} "
         f"FROM {q(Poll._meta.db_table)} p WHERE p.{q('id')} = %s"
     )
-    return sql + (" FOR SHARE" if vendor == "postgresql" else ""), _converters(POLL)
+    return sql + (" FOR SHARE" if vendor == "postgresql" else "")
 
 
 def _columns(fields, alias):
     return ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
-
-
-def _converters(fields):
-    """{position: (functions, column)}: the backend's and the field's, as the ORM applies them."""
-    found = {}
-    for position, field in enumerate(fields):
-        column = field.get_col(field.model._meta.db_table)
-        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        if functions:
-            found[position] = (functions, column)
-    return found
-
-
-def _converted(row, converters):
-    row = list(row)
-    for position, (functions, column) in converters.items():
-        for function in functions:
-            row[position] = function(row[position], column, connection)
-    return row
-
-
-def _instance(model, row, start):
-    """The `model` instance whose fields start at `row[start]`; None for an empty outer join."""
-    if row[start] is None:  # its primary key
-        return None
-    fields = model._meta.concrete_fields
-    names = [f.attname for f in fields]
-    return model.from_db(connection.alias, names, row[start : start + len(fields)])
