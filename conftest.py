@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from roundtable.notifications.sms import MemoryBackend
 from roundtable.people.actions import ensure_default_groups, grant_role
@@ -29,7 +30,11 @@ def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     MemoryBackend.outbox.clear()
     cache.clear()
+    # Each test starts in the default language: a request leaves its language active in the
+    # thread, and an action's message in a later test would otherwise be in that one.
+    translation.activate(settings.LANGUAGE_CODE)
     yield
+    translation.deactivate()
     cache.clear()
 
 
