@@ -5,18 +5,14 @@ import functools
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from roundtable.audit.models import Event
-from roundtable.common.rows import from_row
+from roundtable.audit import versions
 from roundtable.people.permissions import Perm, communities_in_scope, may, require
-from roundtable.places.models import Community
 
 from .actions import InvalidTransition
 from .models import Meeting, Registration
@@ -50,51 +46,29 @@ def public_meeting(user, code, pk):
 
 
 def versioned_community(code, meeting_pk=None, user=None):
-    """The community with its version, in one query: its newest audit event and the newest of no
-    community (people, organisations), as the public suggestion pages key their cache. 404 if
-    there is none. Plain SQL read by a plain cursor: a cached meeting page asks nothing else of
-    its own, and the ORM's compiling would cost more than the query.
+    """The community with its version (audit/versions.py), in one query; 404 if none.
 
     Returns (community, registration): with a meeting and a logged-in person, the same query
     reads their registration for it, (status, place on the waiting list); else (None, 0).
     """
-    asks_registration = meeting_pk is not None and getattr(user, "is_authenticated", False)
-    theirs = [meeting_pk, user.pk] if asks_registration else []
-    params = [*theirs, Reg.WAITLISTED, meeting_pk, *theirs] if asks_registration else []
-    with connection.cursor() as cursor:
-        cursor.execute(_versioned_community_sql(asks_registration), [*params, code])
-        row = cursor.fetchone()
-    if row is None:
-        raise Http404
-    fields = len(COMMUNITY_COLUMNS)
-    community = from_row(Community, COMMUNITY_COLUMNS, row[:fields])
-    community.version, community.version_elsewhere = row[fields : fields + 2]
-    registration = tuple(row[fields + 2 :]) if asks_registration else (None, 0)
-    return community, registration
-
-
-COMMUNITY_COLUMNS = tuple(f.attname for f in Community._meta.concrete_fields)
+    if meeting_pk is None or not getattr(user, "is_authenticated", False):
+        return versions.versioned_community(code)[0], (None, 0)
+    theirs = [meeting_pk, user.pk]
+    return versions.versioned_community(
+        code, extra=_registration_sql(), params=[*theirs, Reg.WAITLISTED, meeting_pk, *theirs]
+    )
 
 
 @functools.cache
-def _versioned_community_sql(asks_registration):
-    event, community = Event._meta.db_table, Community._meta.db_table
-    newest = f"SELECT id FROM {event} WHERE community_id {{}} ORDER BY id DESC LIMIT 1"
-    registration = ""
-    if asks_registration:
-        # The person's status, and with it how many wait at or before their place (0 unless
-        # they wait): the registration (meeting, user) is unique.
-        table = Registration._meta.db_table
-        theirs = f"SELECT {{}} FROM {table} r WHERE r.meeting_id = %s AND r.user_id = %s"
-        registration = (
-            f", ({theirs.format('r.status')}), (SELECT COUNT(*) FROM {table} w "
-            f"WHERE w.status = %s AND w.meeting_id = %s AND w.position <= "
-            f"({theirs.format('r.position')} AND r.status = w.status))"
-        )
+def _registration_sql():
+    # The person's status, and with it how many wait at or before their place (0 unless they
+    # wait): the registration (meeting, user) is unique.
+    table = Registration._meta.db_table
+    theirs = f"SELECT {{}} FROM {table} r WHERE r.meeting_id = %s AND r.user_id = %s"
     return (
-        f"SELECT {', '.join(f'c.{name}' for name in COMMUNITY_COLUMNS)}, "
-        f"({newest.format('= c.id')}), ({newest.format('IS NULL')}){registration} "
-        f"FROM {community} c WHERE c.code = %s"
+        f", ({theirs.format('r.status')}), (SELECT COUNT(*) FROM {table} w "
+        f"WHERE w.status = %s AND w.meeting_id = %s AND w.position <= "
+        f"({theirs.format('r.position')} AND r.status = w.status))"
     )
 
 

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.utils import timezone
 
-from roundtable.common.rows import concrete_columns, from_row
+from roundtable.common.rows import all_columns, from_row
 
 from .models import User
 
@@ -47,7 +47,7 @@ class Backend(ModelBackend):
         return user if user is not None and self.user_can_authenticate(user) else None
 
 
-USER_COLUMNS = concrete_columns(User, {f.attname for f in User._meta.concrete_fields})
+USER_COLUMNS = all_columns(User)
 
 
 def _now():

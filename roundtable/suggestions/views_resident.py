@@ -1,6 +1,5 @@
 """Residents' pages: submit a suggestion, follow one's own, rate the result; the public list."""
 
-import functools
 import hashlib
 
 from django.contrib import messages
@@ -8,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from roundtable.audit.models import Event
+from roundtable.audit.versions import versioned_community
 from roundtable.context_processors import ELDER_COOKIE
 from roundtable.people.models import Role
 from roundtable.places.models import Community, Home
@@ -204,7 +202,7 @@ def photo(request, reference, pk, thumbnail=False):
 
 
 def public_list(request, code):
-    community = _public_community(code)
+    community, _ = versioned_community(code)
     body = _cached_body(
         request,
         community,
@@ -244,7 +242,7 @@ def _public(community):
 
 
 def public_detail(request, code, reference):
-    community = _public_community(code)
+    community, _ = versioned_community(code)
     body = _cached_body(
         request, community, "detail", reference, lambda: _public_detail_body(community, reference)
     )
@@ -282,40 +280,6 @@ def _public_detail_body(community, reference):
 # no cache has to be told anything. The header (login state, CSRF tokens, messages) is rendered
 # per request around it. The timeout only frees memory.
 PUBLIC_CACHE_SECONDS = 600
-
-
-# What the pages show (the rest loads if asked), in the model's order as Model.from_db needs.
-PUBLIC_COMMUNITY_FIELDS = [
-    f.attname for f in Community._meta.concrete_fields if f.attname in {"id", "code", "name"}
-]
-
-
-def _public_community(code):
-    """The community, with its version, in one query (the only one when the cache answers).
-
-    Plain SQL because this runs on every view of a public page and the ORM's compilation of
-    the same query costs several times as much CPU as the query itself.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(_versioned_community_sql(), [code])
-        row = cursor.fetchone()
-    if row is None:
-        raise Http404
-    fields = len(PUBLIC_COMMUNITY_FIELDS)
-    community = Community.from_db(connection.alias, PUBLIC_COMMUNITY_FIELDS, row[:fields])
-    community.version, community.version_elsewhere = row[fields:]
-    return community
-
-
-@functools.cache
-def _versioned_community_sql():
-    event, community = Event._meta.db_table, Community._meta.db_table
-    newest = f"SELECT id FROM {event} WHERE community_id {{}} ORDER BY id DESC LIMIT 1"
-    return (
-        f"SELECT {', '.join(f'c.{name}' for name in PUBLIC_COMMUNITY_FIELDS)}, "
-        f"({newest.format('= c.id')}), ({newest.format('IS NULL')}) "
-        f"FROM {community} c WHERE c.code = %s"
-    )
 
 
 def _cached_body(request, community, page, variant, render_body):
