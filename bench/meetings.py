@@ -175,10 +175,8 @@ def _check_ins(env, port, prepared):
     )
     _outcome(output, "checkin-warmup")
     load = _load()
-    before = _cpu(env, port)
     script = (LUA, serve.WORK / RESIDENTS_FILE, serve.WRK_THREADS)
     output, figures = serve.run_wrk(port, prepared["hall_path"], "checkin", script=script)
-    app, db = _spent(before, _cpu(env, port))
     outcome = _outcome(output, "checkin")
     answered = max(outcome["redirects"], 1)
     figures.update(
@@ -187,8 +185,8 @@ def _check_ins(env, port, prepared):
         cpu_busy_before=busy_before,
         load_before=load,
         load_after=_load(),
-        app_cpu_ms=1000 * app / answered,
-        db_cpu_ms=1000 * db / answered,
+        app_cpu_ms=figures["server_cpu_ms"]["gunicorn"] / answered,
+        db_cpu_ms=figures["server_cpu_ms"]["postgres"] / answered,
     )
     log(
         f"check-in (POST): {figures['requests_per_s']:.0f} req/s, p50 {figures['p50_ms']:.2f} ms,"
@@ -278,17 +276,15 @@ def _page(env, port, path, name, script=()):
     busy_before = serve.wait_for_quiet()
     serve.run_wrk(port, path, f"{name}-warmup", serve.WARMUP_SECONDS, script=script, warmup=True)
     load = _load()
-    before = _cpu(env, port)
     output, figures = serve.run_wrk(port, path, name, script=script)
-    app, db = _spent(before, _cpu(env, port))
     if script:
         _outcome(output, name)  # every answer a 200
     figures.update(
         cpu_busy_before=busy_before,
         load_before=load,
         load_after=_load(),
-        app_cpu_ms=1000 * app / figures["requests"],
-        db_cpu_ms=1000 * db / figures["requests"],
+        app_cpu_ms=figures["server_cpu_ms_per_request"]["gunicorn"],
+        db_cpu_ms=figures["server_cpu_ms_per_request"]["postgres"],
     )
     log(
         f"{name}: {figures['requests_per_s']:.0f} req/s, p50 {figures['p50_ms']:.2f} ms, "
@@ -296,35 +292,6 @@ def _page(env, port, path, name, script=()):
         f"gunicorn, {figures['db_cpu_ms']:.2f} ms PostgreSQL; load average {load} before"
     )
     return figures
-
-
-def _cpu(env, port):
-    """{pid: (side, CPU seconds so far)} of the gunicorn serving `port` and of the database's
-    backends. Per request, what they spend is what it costs whatever else the shared machine is
-    doing, which stretches the latencies far more."""
-    database = env["DATABASE_URL"].rsplit("/", 1)[-1]
-    found = {}
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, UnicodeDecodeError):
-            continue  # gone, or not ours to read
-        seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        if "gunicorn" in command and f"{serve.HOST}:{port}" in command:
-            found[pid] = ("app", seconds)
-        elif command.startswith("postgres:") and f" {database} " in command:
-            found[pid] = ("db", seconds)
-    return found
-
-
-def _spent(before, after):
-    """(gunicorn, PostgreSQL) CPU seconds between two `_cpu` readings; a process that ended
-    meanwhile is not counted, one that started counts whole."""
-    spent = {"app": 0.0, "db": 0.0}
-    for pid, (side, seconds) in after.items():
-        spent[side] += seconds - before.get(pid, (side, 0.0))[1]
-    return spent["app"], spent["db"]
 
 
 def _rows(figures, queries):

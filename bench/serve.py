@@ -103,7 +103,8 @@ def run_wrk(port, path, name, seconds=WRK_SECONDS, script=(), *, warmup=False):
     """Load 127.0.0.1:port/path with wrk for `seconds`; keep its output, return it and its figures.
 
     `script` is wrk's `-s file.lua` and the script's arguments, if any. The figures include the
-    CPU time the server side (gunicorn's workers, PostgreSQL's backends) spent per request. A
+    CPU time the server side (gunicorn's workers, PostgreSQL's backends) spent, in all and per
+    request. A
     warm-up may time out on a worker's first request (it loads the URLs, templates and
     translations then); a measured run may not.
     """
@@ -121,6 +122,7 @@ def run_wrk(port, path, name, seconds=WRK_SECONDS, script=(), *, warmup=False):
         spent[side] += ms - before.get(pid, (side, 0.0))[1]
     (WORK / f"wrk-{name}.txt").write_text(output)
     figures = report.parse_wrk(output)
+    figures["server_cpu_ms"] = {side: round(ms, 1) for side, ms in spent.items()}
     figures["server_cpu_ms_per_request"] = {
         side: round(ms / max(figures["requests"], 1), 3) for side, ms in spent.items()
     }

@@ -326,43 +326,19 @@ def _post_ballots(env, path):
             part = serve.WORK / f"{name}-ballots.txt"
             part.write_text("".join(slices[name]))
             script = (CAST_LUA, part, serve.WRK_THREADS)
-            app, db = _cpu_seconds(env, port)
             output, figures = serve.run_wrk(
                 port, "/polls/", name, seconds, script=script, warmup=name == "vote-warmup"
             )
             taken = _redirects(output, name, len(slices[name]))
             redirected += taken
-        app_after, db_after = _cpu_seconds(env, port)
     finally:
         serve.stop(process)
     return figures | {
         "redirected": redirected,
         "cpu_busy_before": busy_before,
-        "app_cpu_ms": 1000 * (app_after - app) / max(taken, 1),
-        "db_cpu_ms": 1000 * (db_after - db) / max(taken, 1),
+        "app_cpu_ms": figures["server_cpu_ms"]["gunicorn"] / max(taken, 1),
+        "db_cpu_ms": figures["server_cpu_ms"]["postgres"] / max(taken, 1),
     }
-
-
-def _cpu_seconds(env, port):
-    """CPU seconds used so far by the gunicorn serving `port` and by the database's backends.
-
-    Per ballot, they are what the casting costs whatever else the machine is doing (a shared
-    machine's other work stretches the latencies, much less the CPU time).
-    """
-    database = env["DATABASE_URL"].rsplit("/", 1)[-1]
-    app = db = 0.0
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, UnicodeDecodeError):
-            continue  # gone, or not ours to read
-        seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-        if "gunicorn" in command and f"{serve.HOST}:{port}" in command:
-            app += seconds
-        elif command.startswith("postgres:") and f" {database} " in command:
-            db += seconds
-    return app, db
 
 
 def _warm_workers(port, lines):
