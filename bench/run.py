@@ -13,6 +13,7 @@ import importlib
 import json
 import os
 import platform
+import re
 import secrets
 import shutil
 import sqlite3
@@ -147,12 +148,25 @@ def http_benchmarks(env):
         serve.stop(process)
 
 
+SEALED = re.compile(r"^sealed (\d+) entries written since the last seal in ([\d.]+) s$", re.M)
+
+
 def verify_audit(env):
-    """The audit chain must still verify after every write the benchmarks made."""
+    """Seal what every benchmark wrote into the audit chain (the tick's task, timed), then the
+    chain must verify: {"verdict", "sealed", "seconds"}."""
     manage(env, "verify_audit", logname="verify-audit")
-    verdict = (WORK / "verify-audit.log").read_text().strip().splitlines()[-1]
-    log(verdict)
-    return verdict
+    output = (WORK / "verify-audit.log").read_text()
+    sealed = SEALED.search(output)
+    verdict = output.strip().splitlines()[-1]
+    log(f"{sealed.group(0)}; {verdict}")
+    return {"verdict": verdict, "sealed": int(sealed.group(1)), "seconds": float(sealed.group(2))}
+
+
+def audit_rows(audit):
+    """The seal's cost per event: work each write leaves for the task worker."""
+    per_event = 1000 * audit["seconds"] / max(audit["sealed"], 1)
+    label = f"sealing the audit log after the benchmarks ({audit['sealed']:,} events): per event"
+    return [report.benchmark(label, round(per_event, 3), "ms")]
 
 
 def count_queries(env, path):
@@ -429,12 +443,13 @@ def measure():
     prepare_site(env, "pg")
     queries = {key: count_queries(env, path) for key, path, _label in PAGES if key in COUNTED}
     http = http_benchmarks(env)
-    audit = verify_audit(env)
     benchmarks = http_rows(http, queries)
     benchmarks += module_benchmarks(MODULES_BEFORE_IMPORT, env, http["floor"])
     imports = import_benchmarks()
     benchmarks += import_rows(imports)
     benchmarks += module_benchmarks(MODULES_LAST, env, http["floor"])
+    audit = verify_audit(env)
+    benchmarks += audit_rows(audit)
     return {
         "machine": machine,
         "setup": {

@@ -118,7 +118,10 @@ DATABASES = {
     "default": dj_database_url.parse(
         env("DATABASE_URL", f"sqlite:///{VAR_DIR / 'roundtable.sqlite3'}"),
         conn_max_age=int(env("CONN_MAX_AGE", "60")),
-        conn_health_checks=True,
+        # Off by default, as in Django: checking costs a round trip on every request; without it
+        # the first request on a connection the database dropped (a restart) fails, and the
+        # connection is then replaced.
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

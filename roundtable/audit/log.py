@@ -15,16 +15,15 @@ def _jsonable(details):
     return json.loads(json.dumps(details, cls=DjangoJSONEncoder, ensure_ascii=False))
 
 
-# No savepoint: a failure here fails the caller's transaction anyway, and the two extra round
-# trips of a savepoint would be spent holding the chain's head, which every writer waits for.
-@transaction.atomic(savepoint=False)
 def record(obj, action, *, by=None, role="", community=None, **details):
     """Append one event about `obj` (may be None) done by `by` acting as `role`.
 
     The event belongs to `community` (a Community, or found from `obj`), which decides who may
-    read it; events about a person alone (logins, consent) belong to no community.
+    read it; events about a person alone (logins, consent) belong to no community. It is written
+    in the caller's transaction, if any, and chained by the next `seal()`.
     """
     event = Event(
+        created_at=timezone.now(),
         actor=by if by is not None and by.pk else None,
         community_id=community.pk if community is not None else community_id_of(obj),
         actor_label=str(getattr(by, "masked_phone", "") or "") if by is not None else "",
@@ -35,50 +34,72 @@ def record(obj, action, *, by=None, role="", community=None, **details):
         object_repr=str(obj)[:200] if obj is not None else "",
         details=_jsonable(details),
     )
-    # From here to commit, every other writer waits: only what needs the head happens inside.
-    event.prev_hash, length = _lock_head()
-    event.created_at = timezone.now()
-    event.hash = event.compute_hash()
-    event.pk = _append(event, length + 1)
+    event.pk = _insert(event)
     event._state.adding, event._state.db = False, connection.alias
     return event
 
 
-def _append(event, length):
-    """Insert `event` and move the head to it, the chain now `length` long; the event's id.
-
-    Plain SQL, and on PostgreSQL one statement for both: every writer of every app comes here
-    holding the head, and the ORM's save cost more than the insert.
-    """
-    fields, sql = _append_sql(connection.vendor)
+def _insert(event):
+    """Insert `event` by plain SQL (every change of every app comes here, and the ORM's save
+    cost more than the insert); its id."""
+    fields, sql = _insert_sql(connection.vendor)
     values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(sql, [*values, event.hash, length])
-            return cursor.fetchone()[0]
         cursor.execute(sql, values)
-        pk = cursor.lastrowid
-    _move_head(event.hash, length)
-    return pk
+        if connection.features.can_return_columns_from_insert:
+            return cursor.fetchone()[0]
+        return cursor.lastrowid
 
 
 @functools.cache
-def _append_sql(vendor):
+def _insert_sql(vendor):
     """(The event's fields, the SQL inserting them) for the database `vendor`."""
     q = connection.ops.quote_name
     fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
-    insert = (
+    sql = (
         f"INSERT INTO {q(Event._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    if vendor != "postgresql":
-        return fields, insert
-    head = _head_sql("UPDATE {table} SET last_hash = %s, length = %s WHERE id = 1")
-    return fields, f"WITH event AS ({insert} RETURNING id) {head} RETURNING (SELECT id FROM event)"
+    if connection.features.can_return_columns_from_insert:
+        sql += " RETURNING id"
+    return fields, sql
+
+
+def seal(batch_size=1000):
+    """Chain every event written since the last seal, in the order of their ids; how many.
+
+    An event whose transaction commits after a seal has passed its id is chained by the next:
+    the chain's order is the order of sealing, which `position` keeps.
+    """
+    sealed = 0
+    while count := _seal_batch(batch_size):
+        sealed += count
+    return sealed
+
+
+@transaction.atomic
+def _seal_batch(batch_size):
+    prev, length = _lock_head()
+    rows = []
+    for event in Event.objects.filter(position=None).order_by("id")[:batch_size]:
+        length += 1
+        event.position, event.prev_hash = length, prev
+        event.hash = prev = event.compute_hash()
+        rows.append([event.position, event.prev_hash, event.hash, event.pk])
+    if rows:
+        table = connection.ops.quote_name(Event._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET position = %s, prev_hash = %s, hash = %s "
+                "WHERE id = %s AND position IS NULL",
+                rows,
+            )
+        _move_head(prev, length)
+    return len(rows)
 
 
 def _lock_head():
-    """Lock the chain's head row, creating it before the first event; its (hash, length)."""
+    """Lock the chain's head row, creating it before the first seal; its (hash, length)."""
     head = _head_sql("SELECT last_hash, length FROM {table} WHERE id = 1")
     if connection.features.has_select_for_update:
         head += " FOR UPDATE"
@@ -100,7 +121,6 @@ def _move_head(last_hash, length):
 
 
 def _head_sql(template):
-    # Plain SQL on the one-row head: the ORM's compilation would cost more than the queries.
     return template.format(table=connection.ops.quote_name(ChainHead._meta.db_table))
 
 
@@ -115,11 +135,13 @@ class Problem:
 
 
 def verify_chain(batch_size=5000):
-    """Every entry whose content or link no longer matches, and a missing or cut tail."""
+    """(Entries chained, every problem): an entry whose content or link no longer matches, and a
+    missing or cut tail. Events not yet sealed are not checked; `seal()` first to include them."""
     problems, prev, count = [], GENESIS, 0
-    for event in Event.objects.order_by("id").iterator(chunk_size=batch_size):
+    chained = Event.objects.exclude(position=None).order_by("position")
+    for event in chained.iterator(chunk_size=batch_size):
         count += 1
-        if event.prev_hash != prev:
+        if event.position != count or event.prev_hash != prev:
             problems.append(Problem(event.id, "an entry before this one was deleted or changed"))
         if event.compute_hash() != event.hash:
             problems.append(Problem(event.id, "this entry was edited after it was written"))

@@ -1,4 +1,10 @@
-"""The audit log: one append-only event log for all apps, each entry chained to the one before."""
+"""The audit log: one append-only event log for all apps, each entry chained to the one before.
+
+An event is written by one plain insert, unchained; `log.seal()` (the tick's task, `verify_audit`,
+the end of `loaddemo`) then gives the events written since the last seal their place in the
+chain, in the order of their ids, and hashes each with the one before. Writers never wait for
+one another: the chain's head is held only by the sealer.
+"""
 
 import hashlib
 import json
@@ -52,8 +58,11 @@ class Event(models.Model):
     object_id = models.CharField(_("object id"), max_length=40, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Set once, by the seal: the place in the chain (1, 2, …), the hash of the entry before it
+    # and this entry's own; empty until then.
+    position = models.BigIntegerField(null=True, blank=True, unique=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     objects = EventQuerySet.as_manager()
 
@@ -64,6 +73,9 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["object_type", "object_id"]),
             models.Index(fields=["community", "-id"]),
+            models.Index(
+                fields=["id"], condition=models.Q(position=None), name="audit_event_unsealed"
+            ),
         ]
 
     def __str__(self):
@@ -97,7 +109,7 @@ class Event(models.Model):
 
 
 class ChainHead(models.Model):
-    """A single row holding the newest hash; locking it serialises appends to the chain."""
+    """A single row holding the newest hash; the sealer locks it, so one seal runs at a time."""
 
     last_hash = models.CharField(max_length=64, default=GENESIS)
     length = models.BigIntegerField(default=0)

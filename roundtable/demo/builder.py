@@ -7,6 +7,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
 
+from roundtable.audit.log import seal
 from roundtable.people.actions import ensure_default_groups, grant_role
 from roundtable.people.models import Organisation, Residency, RoleAssignment, User
 from roundtable.people.register_import import AREA_FIELDS, SOURCES, import_rows
@@ -54,6 +55,7 @@ def build(*, progress=None):
     ensure_staff(community, grids, organisations)
     seed_categories(community)
     build_suggestions(community, also=(plan_meetings, plan_polls))
+    seal()  # the demo's history chained, as the tick would have chained it day by day
     return Result(community, report)
 
 

@@ -195,34 +195,15 @@ def resolve_conflict(conflict, *, by, resolution):
 
 def cast_ballot(poll, *, by, choice, voter=None):
     """The voter's own online ballot; returns the Receipt whose code is shown once."""
-    own_transaction = connection.vendor == "postgresql" and not connection.in_atomic_block
-    outcome = _cast(poll, by=by, choice=choice, voter=voter, hand_over=own_transaction)
-    if own_transaction:
-        _flush_log()
+    outcome = _cast(poll, by=by, choice=choice, voter=voter)
     if isinstance(outcome, Exception):
         raise outcome
     return outcome
 
 
-# Every ballot holds the audit chain's head from its event to its commit, and every other writer
-# waits for it. A synchronous commit waits there for the disk (about 2 ms on the bench machine),
-# which caps ballots near 500 a second; so a ballot in a transaction of its own commits without
-# waiting (the head is handed over at once), and _flush_log() then commits an empty transaction
-# synchronously, which puts the log on disk up to and past the ballot before the voter sees the
-# receipt. A crash between the two loses the ballot and everything after it in the log, so the
-# chain stays whole, and the voter, who saw no receipt, votes again. (Set for the transaction
-# alone, like SET LOCAL, by the poll's read under its lock: no round trip of its own.)
-HAND_OVER = "set_config('synchronous_commit', 'off', true)"
-
-
-def _flush_log():
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_current_xact_id()")  # a transaction id: a commit to wait for
-
-
 @transaction.atomic
-def _cast(poll, *, by, choice, voter, hand_over=False):
-    current = _held(poll, hand_over=HAND_OVER if hand_over else "")
+def _cast(poll, *, by, choice, voter):
+    current = _held(poll)
     ballots.require_voting(current, online=True)
     ballots.require_no_hands(current)
     voter = ballots.voter_of(current, by, voter)
@@ -360,9 +341,9 @@ def _locked(poll, action, *, by):
     return current
 
 
-def _held(poll, *, hand_over=""):
+def _held(poll):
     """`poll` read again under a share lock, so it cannot close until this ballot commits."""
-    current = compiled.held_poll(poll.pk, hand_over=hand_over)
+    current = compiled.held_poll(poll.pk)
     # A poll never moves to another community: the caller's saves reading it again.
     if Poll.community.is_cached(poll) and poll.community_id == current.community_id:
         current.community = poll.community

@@ -40,14 +40,11 @@ def voter_rows(poll_id, user_id):
     return instance_at(Poll, rows[0]), mine
 
 
-def held_poll(pk, *, hand_over=""):
+def held_poll(pk):
     """The poll `pk` read in the ballot's transaction; on PostgreSQL under a share lock, so it
     cannot close until the ballot commits (SQLite has no row locks: its writers take turns).
-
-    `hand_over`, an SQL expression, is evaluated with the read: a setting for the transaction
-    costs no round trip of its own.
     """
-    sql = _held_poll_sql(connection.vendor, hand_over)
+    sql = _held_poll_sql(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
@@ -118,12 +115,9 @@ def _places_sql(vendor):
 
 
 @functools.cache
-def _held_poll_sql(vendor, hand_over):
+def _held_poll_sql(vendor):
     q = connection.ops.quote_name
-    sql = (
-        f"SELECT {_columns(POLL, 'p')}{', ' if hand_over else ''}{hand_over} "
-        f"FROM {q(Poll._meta.db_table)} p WHERE p.{q('id')} = %s"
-    )
+    sql = f"SELECT {_columns(POLL, 'p')} FROM {q(Poll._meta.db_table)} p WHERE p.{q('id')} = %s"
     return sql + (" FOR SHARE" if vendor == "postgresql" else "")
 
 

@@ -1,7 +1,6 @@
 """The ballot path's reads in plain SQL: the same rows, values and types as the ORM's."""
 
 import pytest
-from django.db import connection, transaction
 
 from roundtable.votes import actions, compiled
 from roundtable.votes.models import Ballot, Poll, Voter
@@ -43,23 +42,6 @@ def test_a_voters_rows_and_ballots_are_theirs_alone(poll, resident, neighbour):
     _poll, [(voter, ballot)] = compiled.voter_rows(poll.pk, resident.pk)
     assert _fields(ballot) == _fields(Ballot.objects.get(voter=voter))
     assert ballot.choice == "yes" and voter.home_ids == Voter.objects.get(pk=voter.pk).home_ids
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_the_hand_over_read_with_the_poll_sets_the_commit_mode_of_that_transaction_alone(poll):
-    if connection.vendor != "postgresql":
-        pytest.skip("PostgreSQL commits")
-
-    def commit_mode():
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW synchronous_commit")
-            return cursor.fetchone()[0]
-
-    with transaction.atomic():
-        assert compiled.held_poll(poll.pk, hand_over=actions.HAND_OVER).pk == poll.pk
-        assert commit_mode() == "off"
-    assert commit_mode() == "on"
 
 
 def test_a_poll_gone_is_no_poll_to_hold(db):

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from roundtable.audit.tasks import seal_audit_log
 from roundtable.meetings.tasks import send_meeting_reminders
 from roundtable.suggestions.reminders import DigestDay
 from roundtable.suggestions.tasks import daily_digest, sweep_deadlines
@@ -29,7 +30,8 @@ def digest_due(now):
 
 class Command(BaseCommand):
     help = (
-        "Enqueue the deadline sweep (every run) and the morning digest (once a day from 08:00) "
+        "Enqueue the deadline sweep, the meeting reminders, the poll closing and the sealing of "
+        "the audit log (every run) and the morning digest (once a day from 08:00) "
         "for the task worker; --now runs them here instead."
     )
 
@@ -37,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--now", action="store_true", help="Run the tasks inline, no worker.")
 
     def handle(self, *args, now=False, **options):
-        due = [sweep_deadlines, send_meeting_reminders, close_due_polls]
+        due = [sweep_deadlines, send_meeting_reminders, close_due_polls, seal_audit_log]
         if digest_due(timezone.now()):
             due.append(daily_digest)
         for job in due:
