@@ -33,9 +33,11 @@ class EventQuerySet(models.QuerySet):
 
 class Event(models.Model):
     created_at = models.DateTimeField(_("time"), db_index=True)
+    # DO_NOTHING, not SET_NULL: the actor is part of the hashed content, and an entry outlives
+    # its actor's account (actor_label keeps the masked number).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        models.SET_NULL,
+        models.DO_NOTHING,
         null=True,
         blank=True,
         related_name="+",

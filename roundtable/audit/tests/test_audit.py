@@ -108,3 +108,12 @@ def test_verify_audit_command_passes_on_intact_log(resident, capsys):
 
 def test_role_grant_is_recorded(community_worker):
     assert Event.objects.filter(action="role.granted", object_id=str(community_worker.pk)).exists()
+
+
+def test_deleting_a_person_who_acted_leaves_the_chain_intact(resident, community_worker):
+    record(resident, "test.one", by=community_worker, role="community_worker")
+    seal()
+    actor_id = community_worker.pk
+    community_worker.delete()
+    assert verify_chain()[1] == []
+    assert Event.objects.get(action="test.one").actor_id == actor_id  # as it was recorded
