@@ -109,18 +109,22 @@ SELECT %(poll)s, 'bench:' || i, NULL, '[]'::jsonb, '', 45 + ((i * 7919) %% 12000
 FROM generate_series(1::bigint, %(n)s) AS i
 """
 # One ballot per voter; the choice and channel come from another hash of the voter's id, so
-# they are independent of the area and the compound.
+# they are independent of the area and the compound. It counts for its voter's area, heads and
+# group, as Ballot.weighed copies them.
 BALLOTS_SQL = """
 INSERT INTO votes_ballot
-  (poll_id, voter_id, channel, choice, entered_by_id, paper_serial, receipt_hash, cast_at)
+  (poll_id, voter_id, channel, choice, entered_by_id, paper_serial, receipt_hash, cast_at,
+   area, heads, group_label)
 SELECT poll_id, id,
   CASE WHEN paper THEN 'paper' ELSE 'online' END,
   CASE WHEN draw < 78 THEN '"yes"' WHEN draw < 92 THEN '"no"' ELSE '"abstain"' END::jsonb,
   NULL,
   CASE WHEN paper THEN 'B-' || id ELSE '' END,
   md5(id::text) || md5('receipt' || id),
-  now() - interval '1 minute' * ((id * 40503) %% 4320)
-FROM (SELECT poll_id, id, (id * 2654435761) %% 100 AS draw, (id * 48271) %% 6 = 0 AS paper
+  now() - interval '1 minute' * ((id * 40503) %% 4320),
+  area, heads, group_label
+FROM (SELECT poll_id, id, area, heads, group_label,
+             (id * 2654435761) %% 100 AS draw, (id * 48271) %% 6 = 0 AS paper
       FROM votes_voter WHERE poll_id = %(poll)s) AS voters
 """
 

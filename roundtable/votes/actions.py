@@ -209,7 +209,7 @@ def _cast(poll, *, by, choice, voter):
     voter = ballots.voter_of(current, by, voter)
     normalised = ballots.validated(current, choice)
     code = ballots.new_receipt_code()
-    ballot = Ballot(
+    ballot = Ballot.weighed(
         poll=current,
         voter=voter,
         channel=Channel.ONLINE,
@@ -264,7 +264,7 @@ def _enter_paper(poll, *, serial, choice, by):
             _("No ballot sheet %(serial)s was issued for this poll.") % {"serial": serial},
             code="unknown_serial",
         )
-    ballot = Ballot(
+    ballot = Ballot.weighed(
         poll=current,
         voter=sheet.voter,
         channel=Channel.PAPER,

@@ -64,7 +64,7 @@ def _ballot_rows(poll):
     ballots = (
         poll.ballots.order_by("receipt_hash")
         .annotate(choice_text=Cast("choice", TextField()))
-        .values_list("receipt_hash", "channel", "voter__group_label", "voter__area", "choice_text")
+        .values_list("receipt_hash", "channel", "group_label", "area", "choice_text")
     )
     weighted, written, rows = poll.weighted, {}, []
     for receipt, channel, group, area, text in ballots:
@@ -153,15 +153,15 @@ def shown_now(poll):
 
 def turnout(poll):
     """Heads and area that have voted so far, beside the electorate's."""
-    ballots = poll.ballots.aggregate(heads=Sum("voter__heads"), area=Sum("voter__area"))
+    ballots = poll.ballots.aggregate(heads=Sum("heads"), area=Sum("area"))
     hands = poll.hands_counts.aggregate(n=Sum("count"))["n"] or 0
     return _turnout_dict(poll, (ballots["heads"] or 0) + hands, ballots["area"])
 
 
 def _turnout(poll, grouped, hands):
     """turnout() from the summed ballots and the hands already read for the result."""
-    heads = sum(g["heads"] for g in grouped) + sum(h.count for h in hands)
-    return _turnout_dict(poll, heads, sum((g["area"] for g in grouped), Decimal("0.00")))
+    heads = sum(g["heads_sum"] for g in grouped) + sum(h.count for h in hands)
+    return _turnout_dict(poll, heads, sum((g["area_sum"] for g in grouped), Decimal("0.00")))
 
 
 def _turnout_when_closed(poll):
@@ -189,11 +189,9 @@ def _turnout_dict(poll, heads, area):
     }
 
 
-# PostgreSQL, for the one query that joins every ballot to its voter: the join's hash table of a
-# million voters (about 70 MB) spills to temporary files in the default 4 MB of work_mem, and the
-# plan's cost switches on JIT compilation, which takes longer (~0.1 s) than it saves here. Both
-# settings end with the transaction.
-TALLY_SETTINGS = ("SET LOCAL work_mem = '128MB'", "SET LOCAL jit = off")
+# PostgreSQL, for the one query that sums every ballot: the plan's cost switches on JIT
+# compilation, which takes longer (~0.1 s) than it saves here. Set for the transaction alone.
+TALLY_SETTINGS = ("SET LOCAL jit = off",)
 
 
 @contextmanager
@@ -210,8 +208,8 @@ def _summed(poll):
     """Ballots summed by choice, group and channel in the database (a few rows, not one each),
     and the show-of-hands counts."""
     grouped = (
-        poll.ballots.values("choice", "voter__group_label", "channel")
-        .annotate(n=Count("pk"), area=Sum("voter__area"), heads=Sum("voter__heads"))
+        poll.ballots.values("choice", "group_label", "channel")
+        .annotate(n=Count("pk"), area_sum=Sum("area"), heads_sum=Sum("heads"))
         .order_by()
     )
     with _tally_settings():
@@ -222,8 +220,8 @@ def _summed(poll):
 def _rows(poll, grouped, hands):
     """The summed ballots and the raised hands as the rules engine's rows."""
     rows = [
-        Row(g["choice"], g["n"], g["area"] if poll.weighted else 0, g["heads"],
-            g["voter__group_label"], g["channel"])
+        Row(g["choice"], g["n"], g["area_sum"] if poll.weighted else 0, g["heads_sum"],
+            g["group_label"], g["channel"])
         for g in grouped
     ]  # fmt: skip
     for counted in hands:
