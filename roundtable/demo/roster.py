@@ -12,6 +12,7 @@ from .cast import ADMIN, CAST, residents
 from .layout import COMPOUNDS, SURVEYED, plan_homes, plan_parking
 
 SEED = 20260517
+REGISTER_YEAR = 2026  # ages are as of the year the register was taken
 OWNER, CO_OWNER, TENANT, FAMILY = "业主", "共有人", "租户", "家属"
 
 
@@ -155,6 +156,7 @@ def _row(home, person, relation, with_area=True):
         "手机": person.phone,
         "身份": relation,
         "组别": "、".join(person.groups),
+        "出生年份": str(REGISTER_YEAR - person.age),
     }
 
 

@@ -1,7 +1,7 @@
 """Meeting figures, each with its definition; rates carry their numerator and denominator.
 
-No birth dates are kept about anyone, so there is no age band: "young" means a member of the
-community's youth constituency group (青年, or 青年代表 as the case calls it).
+Ages come from the optional year of birth (people/ages.py), as of the year of a person's first
+meeting in the period; participants who gave none are counted apart, never guessed.
 """
 
 from collections import Counter
@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from roundtable.people import ages
 from roundtable.people.models import ConstituencyGroup, RoleAssignment
 from roundtable.suggestions.metrics import percent
 
 from .models import IMPLEMENTED, ActionItem, Attendance, Meeting, Resolution
 from .quorum import in_community
 
-YOUNG_GROUPS = ("青年", "青年代表")
 # Composition keys besides the role codes and group names, with their labels.
 NO_ROLE, WALK_IN, NO_GROUP = "no_role", "walk_in", ""
 LABELS = {
@@ -36,8 +36,9 @@ DEFINITIONS = {
         "told from a namesake's)."
     ),
     "young": _(
-        "Distinct participants who are members of the community's youth group (青年 or 青年代表), "
-        "divided by all distinct participants."
+        "Distinct participants aged 14 to 35 in the year of their first meeting in the period "
+        "(the national youth plan's definition), divided by the distinct participants who gave "
+        "a year of birth; those who gave none are counted apart."
     ),
     "resolutions": _("Resolutions recorded at those meetings."),
     "implementation": _(
@@ -67,6 +68,7 @@ class Participation:
     users: frozenset  # user ids
     walk_in_phones: frozenset
     name_only: int  # walk-ins with neither user nor phone
+    bands: dict = None  # user id → age band key (people/ages.py)
 
     @property
     def distinct(self):
@@ -87,6 +89,7 @@ class MeetingFigures:
     implementation: Share
     by_role: dict
     by_group: dict
+    by_age: dict
 
 
 def held_meetings(community, since=None, until=None):
@@ -100,19 +103,37 @@ def held_meetings(community, since=None, until=None):
 
 
 def participation(attendances):
-    rows = list(attendances.values_list("user_id", "phone"))
+    rows = list(
+        attendances.order_by("meeting__starts_at").values_list(
+            "user_id", "phone", "meeting__starts_at", "user__birth_year"
+        )
+    )
+    bands = {}
+    for user_id, _phone, starts_at, birth_year in rows:
+        if user_id is not None and user_id not in bands:  # their first meeting: rows are in order
+            bands[user_id] = ages.band(birth_year, starts_at.year)
     return Participation(
         person_times=len(rows),
-        users=frozenset(u for u, _p in rows if u is not None),
-        walk_in_phones=frozenset(p for u, p in rows if u is None and p),
-        name_only=sum(1 for u, p in rows if u is None and not p),
+        users=frozenset(u for u, _p, _s, _b in rows if u is not None),
+        walk_in_phones=frozenset(p for u, p, _s, _b in rows if u is None and p),
+        name_only=sum(1 for u, p, _s, _b in rows if u is None and not p),
+        bands=bands,
     )
 
 
-def young(community, seen):
-    members = ConstituencyGroup.objects.filter(community=community, name__in=YOUNG_GROUPS)
-    count = members.filter(members__in=seen.users).values("members").distinct().count()
-    return Share(count, seen.distinct)
+def young(seen):
+    """Young participants among those whose age is known."""
+    known = [band for band in seen.bands.values() if band != ages.UNKNOWN]
+    return Share(known.count("young"), len(known))
+
+
+def by_age(seen):
+    """Distinct participants per age band, in the bands' order; walk-ins and those who gave no
+    year of birth under ages.UNKNOWN."""
+    counts = Counter(seen.bands.values())
+    ordered = {key: counts[key] for key, *_rest in ages.BANDS}
+    ordered[ages.UNKNOWN] = counts[ages.UNKNOWN] + seen.walk_ins
+    return ordered
 
 
 def by_role(community, seen):
@@ -149,11 +170,12 @@ def figures(community, since=None, until=None):
         meetings_held=meetings.count(),
         person_times=seen.person_times,
         distinct_participants=seen.distinct,
-        young=young(community, seen),
+        young=young(seen),
         resolutions=Resolution.objects.filter(meeting__in=meetings).count(),
         implementation=Share(
             items.filter(suggestion__status__in=IMPLEMENTED).count(), items.count()
         ),
         by_role=by_role(community, seen),
         by_group=by_group(community, seen),
+        by_age=by_age(seen),
     )

@@ -29,7 +29,7 @@ from .models import RegistrationStatus as Reg
 from .views_agenda import timed
 from .views_common import public_meeting, registration_counts, run, versioned_community
 from .views_minutes import minutes_of, resolutions_of
-from .views_staff import labelled_groups, labelled_roles
+from .views_staff import labelled_ages, labelled_groups, labelled_roles
 
 PER_PAGE = 20
 NOT_PUBLIC = {SuggestionStatus.SUBMITTED, SuggestionStatus.INVALID, SuggestionStatus.MERGED}
@@ -244,6 +244,7 @@ def figures(request, code):
         "definitions": metrics.DEFINITIONS,
         "by_role": labelled_roles(found.by_role),
         "by_group": labelled_groups(found.by_group),
+        "by_age": labelled_ages(found.by_age),
         "held": held.order_by("-starts_at", "-pk")[:100],
     }
     return render(request, "meetings/figures.html", context)

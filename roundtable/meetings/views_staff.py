@@ -145,9 +145,10 @@ def _attendance(meeting):
     community = meeting.community
     return {
         "seen": seen,
-        "young": metrics.young(community, seen),
+        "young": metrics.young(seen),
         "by_role": labelled_roles(metrics.by_role(community, seen)),
         "by_group": labelled_groups(metrics.by_group(community, seen)),
+        "by_age": labelled_ages(metrics.by_age(seen)),
     }
 
 
@@ -162,6 +163,13 @@ def labelled_roles(counts):
 
 def labelled_groups(counts):
     return [(name or metrics.LABELS[metrics.NO_GROUP], n) for name, n in counts.items() if n]
+
+
+def labelled_ages(counts):
+    from roundtable.people import ages
+
+    labels = {key: label for key, label, *_range in ages.BANDS} | {ages.UNKNOWN: ages.UNKNOWN_LABEL}
+    return [(labels[key], n) for key, n in counts.items()]
 
 
 # The status buttons of the overview: action → (the call, the message when done)

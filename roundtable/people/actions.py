@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import login
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -234,6 +234,16 @@ def log_in(request, user, *, method):
         record(user, "login.staff", by=user, role=",".join(roles), method=method)
 
 
+def set_birth_year(user, year, *, by):
+    """`user`'s year of birth (None removes it), set by the person themselves."""
+    if by is None or by.pk != user.pk:
+        raise PermissionDenied(_("Only the person may give their year of birth here."))
+    user.birth_year = year
+    user.save(update_fields=["birth_year"])
+    # The year itself stays out of the log, which more people may read than the profile.
+    record(user, "person.birth_year_set", by=by, role="self", given=year is not None)
+
+
 def personal_data(user):
     """Everything kept about `user`, as a JSON-ready dict (the right of access, PIPL Art. 45)."""
     from roundtable.audit.models import Event
@@ -243,6 +253,7 @@ def personal_data(user):
         "account": {
             "phone": user.phone,
             "name": user.name,
+            "birth_year": user.birth_year,
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
         },

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
+from .ages import check_birth_year
 from .phones import normalize_phone, validate_mobile
 
 
@@ -57,3 +58,19 @@ class PasswordLoginForm(forms.Form):
                 _("The mobile number or password is wrong. Residents log in with an SMS code.")
             )
         return data
+
+
+class BirthYearForm(forms.Form):
+    birth_year = forms.CharField(
+        label=_("Year of birth (optional)"),
+        required=False,
+        max_length=5,
+        help_text=_(
+            "Only used to count meeting participants by age band (young, middle-aged, older); "
+            "never shown with your name. Leave it empty to remove it."
+        ),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "bday-year"}),
+    )
+
+    def clean_birth_year(self):
+        return check_birth_year(self.cleaned_data["birth_year"])

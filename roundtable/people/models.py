@@ -41,6 +41,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("mobile number"), max_length=11, unique=True, validators=[validate_mobile]
     )
     name = models.CharField(_("name"), max_length=50, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"),
+        null=True,
+        blank=True,
+        help_text=_("Optional. Used only to count meeting participants by age band."),
+    )
     is_staff = models.BooleanField(
         _("admin site access"),
         default=False,

@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", views.logout_view, name="logout"),
     path("me/", views.profile, name="profile"),
     path("me/consent/", views.consent, name="consent"),
+    path("me/birth-year/", views.birth_year, name="birth_year"),
     path("me/export/", views.export_data, name="export"),
     path("me/password/", views.password, name="password"),
     path("work/", views.workspace, name="workspace"),

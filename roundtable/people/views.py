@@ -20,7 +20,7 @@ from roundtable.audit.log import record
 from roundtable.views import safe_next
 
 from . import actions
-from .forms import CodeLoginForm, PasswordLoginForm, SendCodeForm
+from .forms import BirthYearForm, CodeLoginForm, PasswordLoginForm, SendCodeForm
 from .login_codes import LoginRefused, check_login_code, send_login_code
 from .models import Residency, RoleAssignment
 from .permissions import Perm, communities_in_scope, homes_in_scope, may_anywhere
@@ -112,6 +112,10 @@ def logout_view(request):
 
 @login_required
 def profile(request):
+    return _profile(request, BirthYearForm(initial={"birth_year": request.user.birth_year}))
+
+
+def _profile(request, birth_form, status=200):
     user = request.user
     residencies = user.residencies.select_related("home__unit__building__compound__community")
     groups = user.constituency_groups.select_related("community")
@@ -127,8 +131,25 @@ def profile(request):
             "consent": consent,
             "consent_current": actions.has_current_consent(user),
             "notice_version": settings.PRIVACY_NOTICE_VERSION,
+            "birth_form": birth_form,
         },
+        status=status,
     )
+
+
+@login_required
+@require_POST
+def birth_year(request):
+    form = BirthYearForm(request.POST)
+    if not form.is_valid():
+        return _profile(request, form, status=400)
+    year = form.cleaned_data["birth_year"]
+    actions.set_birth_year(request.user, year, by=request.user)
+    messages.success(
+        request,
+        _("Your year of birth was saved.") if year else _("Your year of birth was removed."),
+    )
+    return redirect("people:profile")
 
 
 @login_required

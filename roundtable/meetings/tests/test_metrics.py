@@ -7,6 +7,7 @@ import pytest
 from roundtable.meetings import actions, metrics
 from roundtable.meetings.models import Kind
 from roundtable.meetings.quorum import quorum
+from roundtable.people import ages
 from roundtable.people.models import ConstituencyGroup, Relation, Role
 from roundtable.people.tests.factories import ResidencyFactory, UserFactory
 from roundtable.places.tests.factories import HomeFactory, UnitFactory
@@ -36,8 +37,10 @@ def history(community, community_worker, grid_worker, volunteer, resident, handl
     compound = handler.role_assignments.get().compound
     owner = handler.role_assignments.get().organisation
     youth = ConstituencyGroup.objects.get(community=community, name="青年")
-    young_rider = UserFactory(phone="13500000077", name="骑手小刘")
+    young_rider = UserFactory(phone="13500000077", name="骑手小刘", birth_year=DAY.year - 35)
     youth.members.add(resident, young_rider)
+    resident.birth_year = DAY.year - 68
+    resident.save(update_fields=["birth_year"])  # the grid worker gave no year of birth
     first = _meeting(community, community_worker, "十一月圆桌", DAY)
     second = _meeting(community, community_worker, "十二月圆桌", DAY + WEEK)
     cancelled = _meeting(community, community_worker, "取消的", DAY + 2 * WEEK)
@@ -81,8 +84,12 @@ def test_meeting_figures_match_the_hand_count(community, history):
     assert figures.person_times == 7  # 4 at the first, 3 at the second
     # 孙阿姨, 王网格, 骑手小刘, the walk-in 13600000001 (twice), 王奶奶 (name only)
     assert figures.distinct_participants == 5
-    assert (figures.young.numerator, figures.young.denominator) == (2, 5)
-    assert str(figures.young) == "2 / 5 = 40%"
+    # Of those who gave a year of birth, the rider is 35 (young) and 孙阿姨 68.
+    assert str(figures.young) == "1 / 2 = 50%"
+    assert figures.by_age == {
+        "under_14": 0, "young": 1, "36_59": 0, "60_plus": 1,
+        ages.UNKNOWN: 3,  # 王网格, and the two walk-ins
+    }  # fmt: skip
     assert figures.resolutions == 3  # the cancelled meeting's does not count
     assert str(figures.implementation) == "2 / 3 = 67%"
     assert figures.by_role == {Role.GRID_WORKER: 1, metrics.NO_ROLE: 2, metrics.WALK_IN: 2}
@@ -92,6 +99,7 @@ def test_meeting_figures_match_the_hand_count(community, history):
 def test_meeting_figures_for_a_period(community, history):
     figures = metrics.figures(community, since=DAY + timedelta(days=1))
     assert (figures.meetings_held, figures.person_times, figures.distinct_participants) == (1, 3, 3)
+    assert figures.by_age["young"] == 1 and figures.by_age[ages.UNKNOWN] == 1
     assert str(figures.implementation) == "1 / 1 = 100%"
 
 

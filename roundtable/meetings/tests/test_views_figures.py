@@ -11,7 +11,9 @@ def test_the_figures_page_counts_held_meetings_and_states_its_denominators(
     client, meeting, community_worker, property_company, clock
 ):
     clock.move_to(START)
-    for person in people(3):
+    for person, born in zip(people(3), [2000, 1950, None], strict=True):
+        person.birth_year = born
+        person.save(update_fields=["birth_year"])
         actions.check_in(meeting, by=person, token=meeting.check_in_token)
     actions.check_in(meeting, by=community_worker, name="张大爷")
     resolution = actions.add_resolution(meeting, by=community_worker, text="新建车棚")
@@ -24,7 +26,9 @@ def test_the_figures_page_counts_held_meetings_and_states_its_denominators(
     page = client.get("/c/lf/meetings/figures/", HTTP_ACCEPT_LANGUAGE="en")
     text = page.content.decode()
     assert page.status_code == 200
-    assert "0 of 1 action items" in text and "0 of 4 participants" in text
+    assert "0 of 1 action items" in text
+    assert "1 of 2 participants who gave a year of birth" in text
+    assert "Different participants by age band" in text and "year of birth not given" in text
     assert "divided by all action items" in text
     assert f"/c/lf/meetings/{meeting.pk}/" in text
 

@@ -2,7 +2,8 @@
 
 A file is the whole register of each compound it names: residencies in those compounds that it
 does not list are removed (the person moved out), and each listed person's constituency groups in
-the community become exactly the ones their rows give. Nothing is written unless every row is
+the community become exactly the ones their rows give. An optional 出生年份 column gives years of
+birth (a blank cell keeps the one known). Nothing is written unless every row is
 valid; importing the same file twice changes nothing.
 
 The package splits by concern: columns (names, value tables, limits), report (errors and
@@ -22,6 +23,7 @@ from .columns import (
     MAX_AREA,
     MAX_LENGTH,
     MAX_ROWS,
+    OPTIONAL_COLUMNS,
     RELATIONS,
     SOURCES,
 )
@@ -41,6 +43,7 @@ __all__ = [
     "MAX_AREA",
     "MAX_LENGTH",
     "MAX_ROWS",
+    "OPTIONAL_COLUMNS",
     "PARSERS",
     "RELATIONS",
     "SOURCES",

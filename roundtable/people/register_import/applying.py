@@ -163,13 +163,28 @@ def _ensure_people(entries, report):
         user.name = names[user.phone]
     User.objects.bulk_update(renamed, ["name"], batch_size=BATCH)
     report.residents_created, report.residents_updated = len(missing), len(renamed)
-    return found, {user.phone for user in renamed}
+    dated = _record_birth_years(entries, found)
+    report.birth_years_recorded = len(dated)
+    return found, {user.phone for user in renamed} | dated
+
+
+def _record_birth_years(entries, people):
+    """The years of birth the file gives (a blank cell keeps what is known); the phones of the
+    people whose year changed."""
+    years = {e.phone: e.birth_year for e in entries if e.birth_year}
+    changed = [
+        user for phone, user in people.items() if phone in years and user.birth_year != years[phone]
+    ]
+    for user in changed:
+        user.birth_year = years[user.phone]
+    User.objects.bulk_update(changed, ["birth_year"], batch_size=BATCH)
+    return {user.phone for user in changed}
 
 
 def _users_by_phone(phones):
     users = {}
     for chunk in _chunks(sorted(phones)):
-        for user in User.objects.filter(phone__in=chunk).only("pk", "phone", "name"):
+        for user in User.objects.filter(phone__in=chunk).only("pk", "phone", "name", "birth_year"):
             users[user.phone] = user
     return users
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from roundtable.places.models import AreaSource
 
+from ..ages import check_birth_year
 from ..models import Relation
 from ..phones import normalize_phone, validate_mobile
 from .columns import (
@@ -20,6 +21,7 @@ from .columns import (
     HOME_COLUMNS,
     MAX_AREA,
     MAX_LENGTH,
+    OPTIONAL_COLUMNS,
     RELATIONS,
     SOURCES,
 )
@@ -45,6 +47,7 @@ class _Entry:
     phone: str | None
     relation: str | None
     groups: frozenset
+    birth_year: int | None = None
 
 
 def _required_text(column, value):
@@ -126,8 +129,16 @@ def _groups_cell(groups, value):
     return frozenset(names)
 
 
+def _birth_year_cell(value):
+    try:
+        return check_birth_year(value)
+    except ValidationError as refused:
+        raise _CellError(refused.messages[0]) from refused
+
+
 PARSERS = {
     **{column: partial(_required_text, column) for column in MAX_LENGTH},
+    "出生年份": _birth_year_cell,
     "面积": _area_cell,
     "面积来源": _source_cell,
     "手机": _phone_cell,
@@ -138,7 +149,7 @@ PARSERS = {
 def _parse_row(number, raw, parsers):
     """The row as an _Entry, with an error for each refused cell."""
     values, errors = {}, []
-    for column in COLUMNS:
+    for column in COLUMNS + OPTIONAL_COLUMNS:
         try:
             values[column] = parsers[column](raw.get(column))
         except _CellError as problem:
@@ -156,6 +167,7 @@ def _parse_row(number, raw, parsers):
         phone=values["手机"],
         relation=values["身份"],
         groups=values["组别"] or frozenset(),
+        birth_year=values["出生年份"],
     ), errors
 
 
@@ -181,7 +193,14 @@ def _check_rows(rows, groups, progress):
             progress(index + 1)
     if not entries:
         errors.append(RowError(2, "", _("The file has no rows below the header.")))
-    checks = (_check_names, _check_listed_twice, _check_owners, _check_co_owners, _check_areas)
+    checks = (
+        _check_names,
+        _check_birth_years,
+        _check_listed_twice,
+        _check_owners,
+        _check_co_owners,
+        _check_areas,
+    )
     for check in checks:
         errors += check(entries)
     if errors:
@@ -200,6 +219,17 @@ def _check_names(entries):
                 yield RowError(
                     e.row, "姓名", message % {"phone": e.phone, "name": name, "row": row}
                 )
+
+
+def _check_birth_years(entries):
+    """One person has one year of birth, where rows give it."""
+    first = {}
+    for e in entries:
+        if e.phone and e.birth_year:
+            row, year = first.setdefault(e.phone, (e.row, e.birth_year))
+            if year != e.birth_year:
+                message = _("Row %(row)d gives %(year)d as this person's year of birth.")
+                yield RowError(e.row, "出生年份", message % {"row": row, "year": year})
 
 
 def _check_listed_twice(entries):

@@ -8,6 +8,8 @@ from roundtable.places.models import AreaSource
 from ..models import Relation
 
 COLUMNS = ["小区", "楼栋", "单元", "房号", "面积", "面积来源", "姓名", "手机", "身份", "组别"]
+# Read where the header has them; a register without them imports as before.
+OPTIONAL_COLUMNS = ["出生年份"]
 HOME_COLUMNS = ("小区", "楼栋", "单元", "房号")
 MAX_LENGTH = {"小区": 100, "楼栋": 50, "单元": 50, "房号": 20, "姓名": 50}
 SOURCES = {

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from .columns import COLUMNS, MAX_ROWS
+from .columns import COLUMNS, MAX_ROWS, OPTIONAL_COLUMNS
 from .report import ImportFailed, RowError
 
 
@@ -102,12 +102,13 @@ def _rows_from_table(table):
         RowError(
             1, c, _("The column “%(column)s” appears twice in the header row.") % {"column": c}
         )
-        for c in COLUMNS
+        for c in COLUMNS + OPTIONAL_COLUMNS
         if header.count(c) > 1
     ]
     if errors:
         raise ImportFailed(errors)
-    where = {column: header.index(column) for column in COLUMNS}
+    present = COLUMNS + [c for c in OPTIONAL_COLUMNS if c in header]
+    where = {column: header.index(column) for column in present}
     rows = [{c: row[i] if i < len(row) else None for c, i in where.items()} for row in table[1:]]
     while rows and _is_blank(rows[-1]):
         rows.pop()

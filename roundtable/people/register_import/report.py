@@ -43,6 +43,7 @@ COUNTS = (
     "homes_updated",
     "residents_created",
     "residents_updated",
+    "birth_years_recorded",
     "residencies_created",
     "residencies_updated",
     "residencies_removed",
@@ -63,6 +64,7 @@ class ImportReport:
     homes_updated: int = 0
     residents_created: int = 0
     residents_updated: int = 0
+    birth_years_recorded: int = 0
     residencies_created: int = 0
     residencies_updated: int = 0
     residencies_removed: int = 0
@@ -96,6 +98,7 @@ def _count_labels():
         "homes_updated": _("Homes with a changed area"),
         "residents_created": _("Residents created"),
         "residents_updated": _("Residents renamed"),
+        "birth_years_recorded": _("Years of birth recorded or changed"),
         "residencies_created": _("Residents linked to a home"),
         "residencies_updated": _("Relations changed"),
         "residencies_removed": _("Residents removed from a home"),

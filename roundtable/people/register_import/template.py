@@ -2,11 +2,11 @@
 
 import io
 
-from .columns import COLUMNS
+from .columns import COLUMNS, OPTIONAL_COLUMNS
 
 EXAMPLE_ROWS = [
-    ["J5", "1栋", "1单元", "301", 89.5, "不动产登记", "张三", "13800138000", "业主", "银龄"],
-    ["J5", "1栋", "1单元", "301", None, None, "李四", "13800138001", "家属", "青年、党员"],
+    ["J5", "1栋", "1单元", "301", 89.5, "不动产登记", "张三", "13800138000", "业主", "银龄", 1956],
+    ["J5", "1栋", "1单元", "301", None, None, "李四", "13800138001", "家属", "青年、党员", None],
 ]
 
 
@@ -17,7 +17,7 @@ def template_workbook():
     book = Workbook()
     sheet = book.active
     sheet.title = "花名册"
-    sheet.append(COLUMNS)
+    sheet.append(COLUMNS + OPTIONAL_COLUMNS)
     for row in EXAMPLE_ROWS:
         sheet.append(row)
     for cell in sheet["H"]:

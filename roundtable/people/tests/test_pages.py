@@ -53,6 +53,46 @@ def test_export_contains_only_my_data(client, resident, home):
     assert "13900000077" not in response.content.decode()
 
 
+def test_a_person_gives_and_removes_their_year_of_birth_on_their_profile(client, resident):
+    client.force_login(resident)
+    page = client.get(reverse("people:profile"))
+    assert 'name="birth_year"' in page.content.decode()
+    saved = client.post(reverse("people:birth_year"), {"birth_year": "1956"})
+    assert saved.status_code == 302
+    resident.refresh_from_db()
+    assert resident.birth_year == 1956
+    event = Event.objects.filter(action="person.birth_year_set").latest("id")
+    assert event.details == {"given": True} and "1956" not in json.dumps(event.details)
+    client.post(reverse("people:birth_year"), {"birth_year": ""})
+    resident.refresh_from_db()
+    assert resident.birth_year is None
+
+
+def test_a_year_of_birth_that_cannot_be_one_is_refused_and_kept_in_the_form(client, resident):
+    resident.birth_year = 1956
+    resident.save(update_fields=["birth_year"])
+    client.force_login(resident)
+    refused = client.post(
+        reverse("people:birth_year"), {"birth_year": "56"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "four digits" in text and 'value="56"' in text
+    resident.refresh_from_db()
+    assert resident.birth_year == 1956
+
+
+def test_the_year_of_birth_is_only_the_persons_own_to_set(resident, grid_worker):
+    from django.core.exceptions import PermissionDenied
+
+    from roundtable.people.actions import set_birth_year
+
+    with pytest.raises(PermissionDenied):
+        set_birth_year(resident, 1956, by=grid_worker)
+    resident.refresh_from_db()
+    assert resident.birth_year is None
+
+
 def test_resident_has_no_workspace(client, resident):
     client.force_login(resident)
     assert client.get(reverse("people:workspace")).status_code == 403

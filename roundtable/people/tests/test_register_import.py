@@ -19,6 +19,7 @@ from roundtable.audit.models import Event
 from roundtable.people.models import ConstituencyGroup, Relation, Residency, User
 from roundtable.people.register_import import (
     COLUMNS,
+    OPTIONAL_COLUMNS,
     ImportFailed,
     import_register,
     import_rows,
@@ -484,11 +485,73 @@ def test_blank_template_has_the_header_and_imports_cleanly(client, community_wor
     assert "attachment" in response["Content-Disposition"]
     content = b"".join(response.streaming_content)
     sheet = load_workbook(io.BytesIO(content)).active
-    assert [c.value for c in sheet[1]] == COLUMNS
+    assert [c.value for c in sheet[1]] == COLUMNS + OPTIONAL_COLUMNS
     report = import_register(
         io.BytesIO(content), "t.xlsx", community=community, by=None, dry_run=True
     )
-    assert report.rows == 2
+    assert report.rows == 2 and report.birth_years_recorded == 1
+
+
+# Years of birth (the optional 出生年份 column) ---------------------------------------------
+
+WITH_YEARS = COLUMNS + ["出生年份"]
+
+
+def _with_years(years):
+    return [[*row, year] for row, year in zip(GOOD, years, strict=True)]
+
+
+def test_a_year_of_birth_column_records_the_years_given(community, resident, tmp_path):
+    rows = _with_years([1956, "1998年", None, "", 1985.0])
+    path = write_xlsx(tmp_path / "r.xlsx", rows, header=WITH_YEARS)
+    report = import_register(path, path.name, community=community, by=None)
+    assert report.birth_years_recorded == 3
+    years = dict(User.objects.values_list("phone", "birth_year"))
+    assert years["13900000001"] == 1956 and years["13900000002"] == 1998
+    assert years["13900000003"] is None and years["13900000005"] == 1985
+    again = import_register(path, path.name, community=community, by=None)
+    assert again.birth_years_recorded == 0 and not again.changed
+
+
+def test_a_blank_year_or_a_register_without_the_column_keeps_the_year_known(
+    community, resident, tmp_path
+):
+    User.objects.filter(pk=resident.pk).update(birth_year=1956)
+    blank = write_xlsx(tmp_path / "blank.xlsx", _with_years([""] * 5), header=WITH_YEARS)
+    import_register(blank, blank.name, community=community, by=None)
+    without = write_xlsx(tmp_path / "without.xlsx", GOOD)
+    import_register(without, without.name, community=community, by=None)
+    resident.refresh_from_db()
+    assert resident.birth_year == 1956
+
+
+@pytest.mark.parametrize("year", ["56", "1850", "2999", "一九五六", "1956-3"])
+def test_a_year_of_birth_that_cannot_be_one_is_refused_and_nothing_is_written(
+    community, resident, tmp_path, year
+):
+    before = state()
+    path = write_xlsx(tmp_path / "r.xlsx", _with_years([year, 1998, None, None, None]),
+                      header=WITH_YEARS)  # fmt: skip
+    with pytest.raises(ImportFailed) as failed:
+        import_register(path, path.name, community=community, by=None)
+    (error,) = failed.value.errors
+    assert (error.row, error.column) == (2, "出生年份")
+    assert "four digits" in error.message
+    assert state() == before
+    assert not User.objects.exclude(birth_year=None).exists()
+
+
+def test_one_person_with_two_years_of_birth_is_refused(community, resident, tmp_path):
+    rows = _with_years([1956, None, None, None, None])
+    rows.append(
+        ["J6", "3栋", "1单元", "102", "70", "合同", "孙阿姨", 13900000001, "业主", "", 1957]
+    )
+    path = write_xlsx(tmp_path / "r.xlsx", rows, header=WITH_YEARS)
+    with pytest.raises(ImportFailed) as failed:
+        import_register(path, path.name, community=community, by=None)
+    (error,) = failed.value.errors
+    assert (error.row, error.column) == (7, "出生年份")
+    assert "1956" in error.message
 
 
 # The management command -------------------------------------------------------------------
