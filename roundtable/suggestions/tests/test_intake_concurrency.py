@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from roundtable.audit.log import verify_chain
+from roundtable.audit.log import seal, verify_chain
 from roundtable.people.models import Relation
 from roundtable.people.tests.factories import ResidencyFactory, UserFactory
 from roundtable.suggestions import intake
@@ -61,6 +61,7 @@ def test_simultaneous_submissions_get_consecutive_references_and_keep_the_chain(
     year = timezone.localtime().year
     references = sorted(Suggestion.objects.values_list("reference", flat=True))
     assert references == [f"LF-{year}-{n:06d}" for n in range(1, SUBMISSIONS + 1)]
+    assert seal() >= SUBMISSIONS  # written at once, chained after by the seal
     count, problems = verify_chain()
     assert problems == [] and count >= SUBMISSIONS
     assert summary(community) == recounted(community)
