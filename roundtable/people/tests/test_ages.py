@@ -31,4 +31,4 @@ def test_years_of_birth_read(given, year):
 def test_what_cannot_be_a_year_of_birth_is_refused_with_a_message(given):
     with pytest.raises(ValidationError) as refused:
         check_birth_year(given)
-    assert "four digits" in refused.value.messages[0]
+    assert "四位数字" in refused.value.messages[0]  # zh-hans, the default language

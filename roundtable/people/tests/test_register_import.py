@@ -536,7 +536,7 @@ def test_a_year_of_birth_that_cannot_be_one_is_refused_and_nothing_is_written(
         import_register(path, path.name, community=community, by=None)
     (error,) = failed.value.errors
     assert (error.row, error.column) == (2, "出生年份")
-    assert "four digits" in error.message
+    assert "四位数字" in error.message
     assert state() == before
     assert not User.objects.exclude(birth_year=None).exists()
 
