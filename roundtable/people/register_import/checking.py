@@ -210,26 +210,26 @@ def _check_rows(rows, groups, progress):
 
 def _check_names(entries):
     """One mobile number is one person: it may not carry two names."""
-    first = {}
-    for e in entries:
-        if e.phone and e.name:
-            row, name = first.setdefault(e.phone, (e.row, e.name))
-            if name != e.name:
-                message = _("The mobile number %(phone)s belongs to “%(name)s” in row %(row)d.")
-                yield RowError(
-                    e.row, "姓名", message % {"phone": e.phone, "name": name, "row": row}
-                )
+    message = _("The mobile number %(phone)s belongs to “%(value)s” in row %(row)d.")
+    return _one_per_person(entries, "name", "姓名", message)
 
 
 def _check_birth_years(entries):
     """One person has one year of birth, where rows give it."""
+    message = _("Row %(row)d gives %(value)s as this person's year of birth.")
+    return _one_per_person(entries, "birth_year", "出生年份", message)
+
+
+def _one_per_person(entries, field, column, message):
+    """A RowError for each row giving a person's `field` otherwise than their first row did."""
     first = {}
     for e in entries:
-        if e.phone and e.birth_year:
-            row, year = first.setdefault(e.phone, (e.row, e.birth_year))
-            if year != e.birth_year:
-                message = _("Row %(row)d gives %(year)d as this person's year of birth.")
-                yield RowError(e.row, "出生年份", message % {"row": row, "year": year})
+        value = getattr(e, field)
+        if e.phone and value:
+            row, known = first.setdefault(e.phone, (e.row, value))
+            if known != value:
+                found = {"phone": e.phone, "value": known, "row": row}
+                yield RowError(e.row, column, message % found)
 
 
 def _check_listed_twice(entries):
