@@ -65,10 +65,13 @@ class Share:
 @dataclass(frozen=True)
 class Participation:
     person_times: int
-    users: frozenset  # user ids
+    bands: dict  # each participating user's id → their age band key (people/ages.py)
     walk_in_phones: frozenset
     name_only: int  # walk-ins with neither user nor phone
-    bands: dict = None  # user id → age band key (people/ages.py)
+
+    @property
+    def users(self):
+        return frozenset(self.bands)
 
     @property
     def distinct(self):
@@ -114,10 +117,9 @@ def participation(attendances):
             bands[user_id] = ages.band(birth_year, starts_at.year)
     return Participation(
         person_times=len(rows),
-        users=frozenset(u for u, _p, _s, _b in rows if u is not None),
+        bands=bands,
         walk_in_phones=frozenset(p for u, p, _s, _b in rows if u is None and p),
         name_only=sum(1 for u, p, _s, _b in rows if u is None and not p),
-        bands=bands,
     )
 
 
