@@ -13,8 +13,6 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from roundtable.audit.log import verify_chain
@@ -37,27 +35,10 @@ from roundtable.meetings.models import (
 )
 from roundtable.meetings.quorum import quorum
 from roundtable.people.models import Role
-from roundtable.places.models import Community, StationKind
+from roundtable.places.models import StationKind
 from roundtable.suggestions.models import Channel, Step, Suggestion
 from roundtable.suggestions.models import Status as SuggestionStatus
 from roundtable.suggestions.permissions import may_handle
-
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo community with its history, built once and rolled back after the module."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        with transaction.atomic():
-            call_command("loaddemo", stdout=io.StringIO())
-            yield Community.objects.get(code="lf")
-            transaction.set_rollback(True)
-
-
-@pytest.fixture
-def lf(demo, db):
-    return demo
 
 
 @pytest.fixture

@@ -1,19 +1,14 @@
 """loaddemo's polls, made by the real vote actions: the J5 e-bike shed (an Art. 278 owners' poll,
 then the plan chosen by the homes) and the 党群服务中心 renovation voted by the eight groups."""
 
-import io
 from datetime import timedelta
 from fractions import Fraction
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 
 from roundtable.audit.models import Event
 from roundtable.demo.polls import CENTRE_QUESTION, PLAN_QUESTION, SITE_QUESTION
 from roundtable.people.models import DEFAULT_GROUPS, Role, RoleAssignment, User
-from roundtable.places.models import Community
 from roundtable.votes import results
 from roundtable.votes.models import (
     Channel,
@@ -25,28 +20,12 @@ from roundtable.votes.models import (
     Status,
 )
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ART278_CONDITIONS = {
     "participation_area",
     "participation_heads",
     "agreement_area",
     "agreement_heads",
 }
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo community with its history, built once and rolled back after the module."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        with transaction.atomic():
-            call_command("loaddemo", stdout=io.StringIO())
-            yield Community.objects.get(code="lf")
-            transaction.set_rollback(True)
-
-
-@pytest.fixture
-def lf(demo, db):
-    return demo
 
 
 @pytest.fixture

@@ -7,8 +7,6 @@ from datetime import timedelta
 import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from roundtable.audit.log import verify_chain
@@ -18,25 +16,7 @@ from roundtable.demo.meetings import TAKEN
 from roundtable.demo.suggestions import SEED, SMALL_LIVELIHOOD, _Demo
 from roundtable.notifications.models import Notification
 from roundtable.people.models import OrganisationKind, Role, RoleAssignment
-from roundtable.places.models import Community
 from roundtable.suggestions.models import TRANSITIONS, Channel, Rating, Status, Step, Suggestion
-
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo community with its suggestions, built once and rolled back after the module."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        with transaction.atomic():
-            call_command("loaddemo", stdout=io.StringIO())
-            yield Community.objects.get(code="lf")
-            transaction.set_rollback(True)
-
-
-@pytest.fixture
-def lf(demo, db):
-    return demo
 
 
 @pytest.fixture

@@ -4,12 +4,9 @@ import hashlib
 import io
 from decimal import Decimal
 
-import pytest
 from django.apps import apps
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
-from django.test import override_settings
 
 from roundtable.audit.models import Event
 from roundtable.demo.cast import CAST
@@ -25,25 +22,7 @@ from roundtable.people.models import (
     User,
 )
 from roundtable.people.phones import is_mobile
-from roundtable.places.models import Community, Grid, Home, Station, StationKind
-
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo community, built once for this module and rolled back after its last test."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        with transaction.atomic():
-            call_command("loaddemo", stdout=io.StringIO())
-            yield Community.objects.get(code="lf")
-            transaction.set_rollback(True)
-
-
-@pytest.fixture
-def lf(demo, db):
-    """The demo community inside this test's own savepoint."""
-    return demo
+from roundtable.places.models import Grid, Home, Station, StationKind
 
 
 def homes(community):
