@@ -25,6 +25,15 @@ BUDGET_OPS = {
 
 OP_SIGNS = {"<=": "≤", ">=": "≥"}
 
+# The issues set their rate and latency budgets on a machine whose minimal Django view served
+# about 4,800 requests/s. The same 2-core machine has served /healthz/ at anywhere from 1,000 to
+# 4,400 requests/s from one day to the next (the host's other load), and a run's pages, ballots
+# and submissions slow down with it. So a budgeted rate or time is judged at that reference
+# speed: scaled by how much slower or faster the floor ran in the same run. Rates scale up on
+# a slow machine, times down; the figure as measured is kept beside.
+REFERENCE_FLOOR = 4800  # req/s of /healthz/ on the machine the budgets were set on
+SCALED_UNITS = {"req/s": 1, "ms": -1}  # the power of the machine's slowness each is scaled by
+
 
 class WrkOutputError(ValueError):
     """wrk's output lacks a figure the harness needs (e.g. it was run without --latency)."""
@@ -74,14 +83,26 @@ def ratio(value, floor):
     return float(f"{value / floor:.4g}")
 
 
-def benchmark(name, value, unit, *, budget=None, floor=None):
-    """One result row as results.json stores it, with its budget verdict and ratio to the floor."""
+def at_reference(value, unit, floor_rate):
+    """`value` as the reference machine would have measured it, given the floor's rate in the
+    same run; None for units that do not scale with the machine's speed, or without a floor."""
+    if not floor_rate or unit not in SCALED_UNITS:
+        return None
+    slowness = REFERENCE_FLOOR / floor_rate
+    return float(f"{value * slowness ** SCALED_UNITS[unit]:.4g}")
+
+
+def benchmark(name, value, unit, *, budget=None, floor=None, floor_rate=None):
+    """One result row as results.json stores it: the figure, its ratio to the floor's, and for
+    a budgeted rate or time its value at the reference speed, which the budget is judged on."""
+    scaled = at_reference(value, unit, floor_rate) if budget is not None else None
     return {
         "name": name,
         "value": value,
         "unit": unit,
         "budget": budget,
-        "passed": meets(value, budget),
+        "passed": meets(value if scaled is None else scaled, budget),
+        "at_reference": scaled,
         "ratio_to_floor": ratio(value, floor) if floor is not None else None,
     }
 
@@ -121,17 +142,25 @@ def format_ratio(row):
     return f"{value:.3g}×"
 
 
+def format_at_reference(row):
+    """The at-reference-speed column: the scaled figure, or '—' when the row is not scaled."""
+    if row.get("at_reference") is None:
+        return "—"
+    return format_value(row["at_reference"], row["unit"])
+
+
 def render_table(results):
-    """The Markdown table (benchmark, result, budget, ratio to floor, date) plus how to rerun."""
+    """The Markdown table (benchmark, result, at reference speed, budget, ratio to floor, date)
+    plus how the figures were scaled and how to rerun."""
     date = results["machine"]["date"][:10]
     lines = [
-        "| benchmark | result | budget | ratio to floor | date |",
-        "|---|---:|---|---:|---|",
+        "| benchmark | result | at reference speed | budget | ratio to floor | date |",
+        "|---|---:|---:|---|---:|---|",
     ]
     for row in results["benchmarks"]:
         lines.append(
             f"| {row['name']} | {format_value(row['value'], row['unit'])} | "
-            f"{format_budget(row)} | {format_ratio(row)} | {date} |"
+            f"{format_at_reference(row)} | {format_budget(row)} | {format_ratio(row)} | {date} |"
         )
     machine = results["machine"]
     lines += ["", *(f"**Note:** {note}" for note in results.get("notes", ()))]
@@ -141,6 +170,12 @@ def render_table(results):
         f"PostgreSQL {machine['postgres']}; {results['setup']['server']}; "
         f"load from `{results['setup']['wrk']}` on the same machine. "
         "The floor is `/healthz/` (no database, no template).",
+        "",
+        "Budgets of rates and times are judged **at reference speed**: the budgets were set on "
+        f"a machine whose minimal view served {REFERENCE_FLOOR:,} requests/s, and this one's "
+        "speed changes from day to day, so a figure is scaled by how much slower or faster the "
+        "floor ran in the same run (rates × reference ÷ floor, times × floor ÷ reference). "
+        "The result column is the figure as measured.",
         "",
         "Reproduce with `make bench` (needs PostgreSQL on 127.0.0.1:5432 and `wrk`); "
         "it rewrites this table and `bench/results.json`.",

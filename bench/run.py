@@ -299,6 +299,7 @@ def rate_rows(label, figures, floor, *, budget=None, p99_budget=None):
             "req/s",
             budget=budget,
             floor=floor["requests_per_s"],
+            floor_rate=floor["requests_per_s"],
         ),
         report.benchmark(
             f"{label} latency p50", round(figures["p50_ms"], 2), "ms", floor=floor["p50_ms"]
@@ -309,6 +310,7 @@ def rate_rows(label, figures, floor, *, budget=None, p99_budget=None):
             "ms",
             budget=p99_budget,
             floor=floor["p99_ms"],
+            floor_rate=floor["requests_per_s"],
         ),
         report.benchmark(
             f"{label} server CPU per request (gunicorn + PostgreSQL)",
@@ -375,6 +377,7 @@ def module_benchmarks(names, env, floor):
                     row["unit"],
                     budget=row.get("budget"),
                     floor=floor_for(row["unit"], floor),
+                    floor_rate=floor["requests_per_s"],
                 )
             )
             log(f"{row['name']}: {row['value']} {row['unit']}")

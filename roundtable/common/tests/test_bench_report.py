@@ -137,9 +137,38 @@ def test_benchmark_row_carries_verdict_and_ratio_to_floor():
         "unit": "req/s",
         "budget": None,
         "passed": None,
+        "at_reference": None,
         "ratio_to_floor": 0.2,
     }
     assert report.benchmark("import", 12.5, "s", budget={"op": "<", "limit": 60})["passed"]
+
+
+def test_a_rate_budget_is_judged_at_the_reference_speed():
+    """A floor of 1,200 req/s is a machine four times slower than the one budgets were set on."""
+    budget = {"op": ">=", "limit": 500}
+    slow = report.benchmark("ballots", 130.0, "req/s", budget=budget, floor_rate=1200.0)
+    assert slow["at_reference"] == 520.0 and slow["passed"] is True
+    short = report.benchmark("ballots", 120.0, "req/s", budget=budget, floor_rate=1200.0)
+    assert short["at_reference"] == 480.0 and short["passed"] is False
+    fast = report.benchmark("ballots", 900.0, "req/s", budget=budget, floor_rate=9600.0)
+    assert fast["at_reference"] == 450.0 and fast["passed"] is False
+
+
+def test_a_time_budget_is_judged_at_the_reference_speed():
+    budget = {"op": "<", "limit": 100}
+    row = report.benchmark("p99", 380.0, "ms", budget=budget, floor_rate=1200.0)
+    assert row["at_reference"] == 95.0 and row["passed"] is True
+    assert report.benchmark("p99", 420.0, "ms", budget=budget, floor_rate=1200.0)["passed"] is False
+
+
+def test_figures_that_do_not_follow_the_machine_speed_are_judged_as_measured():
+    budget = {"op": "<", "limit": 60}
+    row = report.benchmark("import", 61.0, "s", budget=budget, floor_rate=1200.0)
+    assert row["at_reference"] is None and row["passed"] is False
+    unbudgeted = report.benchmark("p50", 30.0, "ms", floor_rate=1200.0)
+    assert unbudgeted["at_reference"] is None
+    no_floor = report.benchmark("p99", 120.0, "ms", budget={"op": "<", "limit": 100})
+    assert no_floor["at_reference"] is None and no_floor["passed"] is False
 
 
 def test_render_table_has_one_row_per_benchmark_with_budget_ratio_and_date():
@@ -151,17 +180,28 @@ def test_render_table_has_one_row_per_benchmark_with_budget_ratio_and_date():
                 report.benchmark("page p50", 122.8, "ms", floor=3.64),
                 report.benchmark("queries", 7, "queries", budget={"op": "<=", "limit": 10}),
                 report.benchmark("import", 61.2, "s", budget={"op": "<", "limit": 60}),
+                report.benchmark(
+                    "ballots",
+                    130.0,
+                    "req/s",
+                    budget={"op": ">=", "limit": 500},
+                    floor=1200.0,
+                    floor_rate=1200.0,
+                ),
             ]
         )
     )
     lines = table.splitlines()
-    assert lines[0] == "| benchmark | result | budget | ratio to floor | date |"
-    assert "| floor | 4,085 req/s | — | 1.00× | 2026-11-25 |" in lines
-    assert "| page | 128 req/s | — | 0.0305× | 2026-11-25 |" in lines
-    assert "| page p50 | 123 ms | — | 33.7× | 2026-11-25 |" in lines
-    assert "| queries | 7 queries | ≤ 10 queries ✅ | — | 2026-11-25 |" in lines
-    assert "| import | 61.20 s | < 60 s ❌ | — | 2026-11-25 |" in lines
-    assert "`make bench`" in table
+    assert lines[0] == (
+        "| benchmark | result | at reference speed | budget | ratio to floor | date |"
+    )
+    assert "| floor | 4,085 req/s | — | — | 1.00× | 2026-11-25 |" in lines
+    assert "| page | 128 req/s | — | — | 0.0305× | 2026-11-25 |" in lines
+    assert "| page p50 | 123 ms | — | — | 33.7× | 2026-11-25 |" in lines
+    assert "| queries | 7 queries | — | ≤ 10 queries ✅ | — | 2026-11-25 |" in lines
+    assert "| import | 61.20 s | — | < 60 s ❌ | — | 2026-11-25 |" in lines
+    assert "| ballots | 130 req/s | 520 req/s | ≥ 500 req/s ✅ | 0.108× | 2026-11-25 |" in lines
+    assert "`make bench`" in table and "4,800 requests/s" in table
 
 
 def test_render_table_shows_the_notes_of_a_run_under_the_table():
