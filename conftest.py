@@ -3,6 +3,8 @@
 import pytest
 from django.core.cache import cache
 from django.utils import translation
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 
 from roundtable.notifications.sms import MemoryBackend
 from roundtable.people.actions import ensure_default_groups, grant_role
@@ -16,6 +18,13 @@ from roundtable.places.tests.factories import (
     HomeFactory,
     UnitFactory,
 )
+
+# Hypothesis checks what the code computes, not how fast: its 200 ms deadline per example and its
+# "too slow" health check failed tests at random on a machine running at a quarter of its speed.
+hypothesis_settings.register_profile(
+    "roundtable", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("roundtable")
 
 
 @pytest.fixture(autouse=True)
