@@ -1,12 +1,13 @@
 """Writing to and verifying the audit log; every state change in every app calls `record`."""
 
-import functools
 import json
 from dataclasses import dataclass
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
+
+from roundtable.common.rows import insert
 
 from .models import GENESIS, ChainHead, Event, community_id_of, object_type
 
@@ -34,35 +35,8 @@ def record(obj, action, *, by=None, role="", community=None, **details):
         object_repr=str(obj)[:200] if obj is not None else "",
         details=_jsonable(details),
     )
-    event.pk = _insert(event)
-    event._state.adding, event._state.db = False, connection.alias
+    insert(event)
     return event
-
-
-def _insert(event):
-    """Insert `event` by plain SQL (every change of every app comes here, and the ORM's save
-    cost more than the insert); its id."""
-    fields, sql = _insert_sql(connection.vendor)
-    values = [field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        if connection.features.can_return_columns_from_insert:
-            return cursor.fetchone()[0]
-        return cursor.lastrowid
-
-
-@functools.cache
-def _insert_sql(vendor):
-    """(The event's fields, the SQL inserting them) for the database `vendor`."""
-    q = connection.ops.quote_name
-    fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
-    sql = (
-        f"INSERT INTO {q(Event._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
-    )
-    if connection.features.can_return_columns_from_insert:
-        sql += " RETURNING id"
-    return fields, sql
 
 
 def seal(batch_size=1000):

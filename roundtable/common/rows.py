@@ -51,3 +51,39 @@ def instance_at(model, row, start=0):
 def all_columns(model):
     """The attnames of all `model`'s concrete fields, in the model's order."""
     return tuple(f.attname for f in model._meta.concrete_fields)
+
+
+def insert(instance, *, unless_conflict=False):
+    """Insert `instance` by one plain INSERT, compiled once per model; return its new id.
+
+    For the writes of the busiest requests (a suggestion and its first step, a ballot, every
+    audit event), where the ORM's save cost more CPU than the insert. Each field's value is the
+    one save() would store (`pre_save`: auto_now_add and the like). With `unless_conflict`, a
+    row that a unique constraint forbids is not inserted and None is returned.
+    """
+    model = type(instance)
+    fields, sql = _insert_sql(model, connection.vendor, unless_conflict)
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instance.pk = row[0]
+    instance._state.adding, instance._state.db = False, connection.alias
+    return instance.pk
+
+
+@functools.cache
+def _insert_sql(model, vendor, unless_conflict):
+    """(`model`'s fields but its key, the INSERT … RETURNING its key) for the database `vendor`
+    (PostgreSQL, and SQLite from 3.35, return columns from an insert)."""
+    q = connection.ops.quote_name
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    sql = (
+        f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+        f"{' ON CONFLICT DO NOTHING' if unless_conflict else ''} "
+        f"RETURNING {q(model._meta.pk.column)}"
+    )
+    return fields, sql

@@ -4,6 +4,8 @@ import logging
 
 from django.utils import timezone
 
+from roundtable.common.rows import insert
+
 from .models import Notification
 from .sms import SmsError, send_sms
 
@@ -14,7 +16,8 @@ def notify(user, text, *, url="", sms=False):
     """Leave a notification for `user`; also text their phone when `sms` is set."""
     if user is None:
         return None
-    notification = Notification.objects.create(user=user, text=text[:500], url=url)
+    notification = Notification(user=user, text=text[:500], url=url)
+    insert(notification)  # every step tells someone: plain SQL, cheaper than the ORM's save
     if sms and user.phone:
         try:
             send_sms(user.phone, text)

@@ -9,10 +9,11 @@ from django.utils.translation import gettext as _
 
 from roundtable.audit.log import record
 from roundtable.common.photos import save_photo
+from roundtable.common.rows import insert
 from roundtable.people.permissions import Perm, acting_role, may
 
-from . import messages, tallies
-from .models import Category, Channel, Photo, PhotoKind, ReferenceCounter, Step, Suggestion
+from . import compiled, messages, tallies
+from .models import Channel, Photo, PhotoKind, ReferenceCounter, Step, Suggestion
 from .similarity import suggest_category
 
 MAX_TEXT = 2000
@@ -59,7 +60,7 @@ def _check_text(text):
 
 def _check_rate(submitter):
     since = timezone.now() - timedelta(hours=1)
-    recent = Suggestion.objects.filter(submitter=submitter, submitted_at__gte=since).count()
+    recent = compiled.sent_since(submitter.pk, since)
     if recent >= MAX_PER_HOUR:
         raise ValidationError(
             _("You sent %(n)s suggestions in the last hour; please wait a while.") % {"n": recent}
@@ -90,7 +91,7 @@ def _places(community, home, building, compound):
             raise ValidationError(_("The place is not in this community."))
     grid = None
     if building is not None:
-        grid = building.grids.order_by("pk").values_list("pk", flat=True).first()
+        grid = compiled.first_grid(building.pk)
     return {"home": home, "building": building, "compound": compound, "grid_id": grid}
 
 
@@ -101,10 +102,8 @@ def _suggested_category(community, text):
     if not found:
         return None
     code = found[0]
-    categories = Category.objects.filter(community=community, code__in=[code, code[:2]])
-    return max(
-        categories.values_list("code", "pk"), key=lambda row: len(row[0]), default=("", None)
-    )[1]
+    categories = compiled.category_codes(community.pk, [code, code[:2]])
+    return max(categories, key=lambda row: len(row[0]), default=("", None))[1]
 
 
 def submit_suggestion(
@@ -139,7 +138,7 @@ def submit_suggestion(
     suggested = _suggested_category(community, text)
     reference = next_reference(community, timezone.localtime(when).year)
     with transaction.atomic():
-        suggestion = Suggestion.objects.create(
+        suggestion = Suggestion(
             community=community,
             reference=reference,
             channel=channel,
@@ -155,7 +154,8 @@ def submit_suggestion(
             submitted_at=when,
             **places,
         )
-        step = Step.objects.create(
+        insert(suggestion)
+        step = Step(
             suggestion=suggestion,
             kind="submitted",
             to_status="submitted",
@@ -163,6 +163,7 @@ def submit_suggestion(
             role=role,
             created_at=when,
         )
+        insert(step)
         _attach(suggestion, step, photos, PhotoKind.SUBMISSION, public=photos_public)
         _attach(suggestion, step, [slip_photo] if slip_photo else [], PhotoKind.SLIP, public=False)
         # The summary's rows and the audit chain's head are locked until commit and shared by

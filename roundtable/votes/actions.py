@@ -12,14 +12,13 @@ One ballot per voter and per paper serial are unique constraints, so of simultan
 exactly one is stored.
 """
 
-import functools
-
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roundtable.audit.log import record
+from roundtable.common.rows import insert
 from roundtable.people.permissions import acting_role, may
 from roundtable.places.models import Community
 
@@ -363,32 +362,9 @@ def _store(ballot, *, by):
     others' inserts do nothing (a savepoint to catch their IntegrityError would cost every
     ballot two more round trips, spent while the poll is held).
     """
-    fields, sql = _insert_ballot_sql(connection.vendor)
-    values = [f.get_db_prep_save(getattr(ballot, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        row = cursor.fetchone()
-    if row is None:
+    if insert(ballot, unless_conflict=True) is None:
         return _refusal(ballot, by=by)
-    ballot.pk = row[0]
-    ballot._state.adding, ballot._state.db = False, connection.alias
     return None
-
-
-@functools.cache
-def _insert_ballot_sql(vendor):
-    """(The ballot's fields, the SQL inserting them unless a unique constraint forbids it).
-
-    Plain SQL: the ORM writes no ON CONFLICT DO NOTHING that returns the new id, and its save
-    costs more CPU than the insert itself. PostgreSQL and SQLite (3.35 and later) both take it.
-    """
-    q = connection.ops.quote_name
-    fields = [f for f in Ballot._meta.concrete_fields if not f.primary_key]
-    return fields, (
-        f"INSERT INTO {q(Ballot._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))}) "
-        f"ON CONFLICT DO NOTHING RETURNING {q(Ballot._meta.pk.column)}"
-    )
 
 
 def _refusal(ballot, *, by):
