@@ -124,7 +124,18 @@ DATABASES = {
         conn_health_checks=env_bool("CONN_HEALTH_CHECKS"),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A statement run PG_PREPARE_THRESHOLD times on one connection is prepared: PostgreSQL then
+    # skips parsing and planning it (the six-table join of a resident's homes took longer to plan
+    # than to run). Preparing needs the parameters bound by the server. Set it empty behind a
+    # pooler in transaction mode that cannot keep prepared statements (PgBouncer before 1.21).
+    _prepare_threshold = env("PG_PREPARE_THRESHOLD", "5").strip()
+    if _prepare_threshold:
+        DATABASES["default"]["OPTIONS"] = {
+            "server_side_binding": True,
+            "prepare_threshold": int(_prepare_threshold),
+        }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the web server and a worker share the file.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {

@@ -124,15 +124,7 @@ def _apply(community_id, delta):
     """Add `delta` to the community's summary rows, creating those missing, in one statement."""
     if not delta:
         return
-    q = connection.ops.quote_name
-    table = q(MonthlyTally._meta.db_table)
-    names = ["community_id", "month", "dimension", "key", *metrics.COLUMNS]
-    row = "(" + ", ".join(["%s"] * len(names)) + ")"
-    adding = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in metrics.COLUMNS)
-    sql = (
-        f"INSERT INTO {table} ({', '.join(map(q, names))}) VALUES {', '.join([row] * len(delta))} "
-        f"ON CONFLICT ({', '.join(map(q, names[:4]))}) DO UPDATE SET {adding}"
-    )
+    sql = _upsert_sql(connection.vendor, len(delta))
     params = []
     for (month, dimension, key), values in sorted(delta.items()):  # one lock order for everyone
         month = connection.ops.adapt_datefield_value(month)
@@ -145,6 +137,20 @@ def _apply(community_id, delta):
         MonthlyTally.objects.filter(
             community_id=community_id, month__in=months, collected=0
         ).delete()
+
+
+@functools.cache
+def _upsert_sql(vendor, rows):
+    """INSERT of `rows` summary rows that adds to those already there."""
+    q = connection.ops.quote_name
+    table = q(MonthlyTally._meta.db_table)
+    names = ["community_id", "month", "dimension", "key", *metrics.COLUMNS]
+    row = "(" + ", ".join(["%s"] * len(names)) + ")"
+    adding = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in metrics.COLUMNS)
+    return (
+        f"INSERT INTO {table} ({', '.join(map(q, names))}) VALUES {', '.join([row] * rows)} "
+        f"ON CONFLICT ({', '.join(map(q, names[:4]))}) DO UPDATE SET {adding}"
+    )
 
 
 def rebuild(community, *, suggestions=Suggestion, summary=MonthlyTally):
