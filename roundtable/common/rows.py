@@ -47,6 +47,12 @@ def instance_at(model, row, start=0):
     return from_row(model, names, values)
 
 
+def select_list(fields, alias):
+    """`alias."column", …` of `fields`, quoted for the current database: the columns a plain
+    SELECT reads for instance_at."""
+    return ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
+
+
 @functools.cache
 def all_columns(model):
     """The attnames of all `model`'s concrete fields, in the model's order."""

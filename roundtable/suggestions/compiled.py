@@ -12,7 +12,7 @@ import itertools
 
 from django.db import connection
 
-from roundtable.common.rows import instance_at
+from roundtable.common.rows import instance_at, select_list
 from roundtable.people.models import Residency
 from roundtable.places.models import Building, Community, Compound, Grid, Home, Unit
 
@@ -58,13 +58,13 @@ def sent_since(submitter_id, since):
         return cursor.fetchone()[0]
 
 
-def category_codes(community_id, codes):
-    """[(code, id)] of the community's categories among `codes` (at most two)."""
-    codes = list(codes)[:2]
-    codes += codes[-1:] * (2 - len(codes))  # one statement for one or two codes
+def finest_category(community_id, code):
+    """The id of the community's category `code`, else of its top-level one, else None (a
+    community may keep only the top level of the taxonomy)."""
     with connection.cursor() as cursor:
-        cursor.execute(_category_sql(connection.vendor), [community_id, *codes])
-        return cursor.fetchall()
+        cursor.execute(_category_sql(connection.vendor), [community_id, code, code[:2]])
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _q(name):
@@ -75,14 +75,12 @@ def _table(model):
     return _q(model._meta.db_table)
 
 
-def _columns(model, alias):
-    return ", ".join(f"{alias}.{_q(f.column)}" for f in model._meta.concrete_fields)
-
-
 @functools.cache
 def _homes_sql(vendor):
     aliases = ("h", "u", "b", "cp", "c")
-    columns = ", ".join(_columns(m, a) for m, a in zip(PLACES, aliases, strict=True))
+    columns = ", ".join(
+        select_list(m._meta.concrete_fields, a) for m, a in zip(PLACES, aliases, strict=True)
+    )
     return (
         f"SELECT {columns} FROM {_table(Home)} h "
         f"JOIN {_table(Residency)} r ON r.{_q('home_id')} = h.{_q('id')} "
@@ -116,6 +114,7 @@ def _sent_since_sql(vendor):
 @functools.cache
 def _category_sql(vendor):
     return (
-        f"SELECT {_q('code')}, {_q('id')} FROM {_table(Category)} "
-        f"WHERE {_q('community_id')} = %s AND {_q('code')} IN (%s, %s)"
+        f"SELECT {_q('id')} FROM {_table(Category)} "
+        f"WHERE {_q('community_id')} = %s AND {_q('code')} IN (%s, %s) "
+        f"ORDER BY LENGTH({_q('code')}) DESC LIMIT 1"
     )

@@ -101,9 +101,7 @@ def _suggested_category(community, text):
     found = suggest_category(text)
     if not found:
         return None
-    code = found[0]
-    categories = compiled.category_codes(community.pk, [code, code[:2]])
-    return max(categories, key=lambda row: len(row[0]), default=("", None))[1]
+    return compiled.finest_category(community.pk, found[0])
 
 
 def submit_suggestion(

@@ -12,7 +12,7 @@ import itertools
 
 from django.db import connection
 
-from roundtable.common.rows import instance_at
+from roundtable.common.rows import instance_at, select_list
 from roundtable.places.models import Building, Community, Compound
 
 from .models import Ballot, Poll, Status, Voter
@@ -88,7 +88,7 @@ def _voter_rows_sql(vendor):
     q = connection.ops.quote_name
     poll, voter, ballot = (q(m._meta.db_table) for m in (Poll, Voter, Ballot))
     sql = (
-        f"SELECT {_columns(POLL, 'p')}, {_columns(VOTER, 'v')}, {_columns(BALLOT, 'b')} "
+        f"SELECT {select_list(POLL, 'p')}, {select_list(VOTER, 'v')}, {select_list(BALLOT, 'b')} "
         f"FROM {poll} p "
         f"LEFT JOIN {voter} v ON v.{q('poll_id')} = p.{q('id')} AND v.{q('user_id')} = %s "
         f"LEFT JOIN {ballot} b ON b.{q('voter_id')} = v.{q('id')} "
@@ -103,7 +103,7 @@ def _places_sql(vendor):
     tables = {m: q(m._meta.db_table) for m in (Poll, Community, Compound, Building)}
     columns = [(POLL, "p"), (COMMUNITY, "c"), (COMPOUND, "cp"), (BUILDING, "b"), (COMPOUND, "bc")]
     sql = (
-        f"SELECT {', '.join(_columns(fields, alias) for fields, alias in columns)} "
+        f"SELECT {', '.join(select_list(fields, alias) for fields, alias in columns)} "
         f"FROM {tables[Poll]} p "
         f"JOIN {tables[Community]} c ON c.{q('id')} = p.{q('community_id')} "
         f"LEFT JOIN {tables[Compound]} cp ON cp.{q('id')} = p.{q('compound_id')} "
@@ -117,9 +117,5 @@ def _places_sql(vendor):
 @functools.cache
 def _held_poll_sql(vendor):
     q = connection.ops.quote_name
-    sql = f"SELECT {_columns(POLL, 'p')} FROM {q(Poll._meta.db_table)} p WHERE p.{q('id')} = %s"
+    sql = f"SELECT {select_list(POLL, 'p')} FROM {q(Poll._meta.db_table)} p WHERE p.{q('id')} = %s"
     return sql + (" FOR SHARE" if vendor == "postgresql" else "")
-
-
-def _columns(fields, alias):
-    return ", ".join(f"{alias}.{connection.ops.quote_name(f.column)}" for f in fields)
