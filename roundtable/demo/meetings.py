@@ -21,9 +21,10 @@ happens at its own time among the suggestions' steps: references stay in date or
 suggestions sent to deliberation are on the agenda while they are there. Seeded: the same every run.
 """
 
+import calendar
 import random
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
@@ -86,14 +87,41 @@ def plan_meetings(demo):
     """The meetings' plans for the suggestion builder's timeline, and what their items take."""
     people = People(demo)
     scripts = [*texts.SCRIPTS, texts.NEXT_ROUND_TABLE]
-    return [_Meeting(demo, people, script) for script in scripts], TAKEN
+    days = round_table_days(demo.start, [s.day for s in scripts if s.kind == texts.ROUND_TABLE])
+    return [_Meeting(demo, people, s, days.get(s.day, s.day)) for s in scripts], TAKEN
+
+
+def round_table_days(start, days):
+    """The round tables' days, each moved (by a few days at most) into a month of its own.
+
+    The scripts hold them 28 to 31 days apart, so on some dates two fell in one month and none in
+    the next, depending on the day the history starts. Months follow one another from the first
+    round table's month (or the one before or after): whichever moves them least wins.
+    """
+    dates = [start + timedelta(days=day) for day in days]
+    first = dates[0].year * 12 + dates[0].month - 1
+    layouts = [
+        [_into_month(when, first + offset + k) for k, when in enumerate(dates)]
+        for offset in (0, -1, 1)
+    ]
+    moves = min(layouts, key=lambda layout: max(abs(move) for move in layout))
+    return {day: day + move for day, move in zip(days, moves, strict=True)}
+
+
+def _into_month(when, month_index):
+    """How many days `when` must move to fall in the month with this index (year * 12 + month-1)."""
+    year, month = divmod(month_index, 12)
+    first = date(year, month + 1, 1)
+    last = first.replace(day=calendar.monthrange(year, month + 1)[1])
+    return (min(max(when, first), last) - when).days
 
 
 class _Meeting:
     """One meeting's plan: who comes, and the steps from scheduling to approved minutes."""
 
-    def __init__(self, demo, people, script):
+    def __init__(self, demo, people, script, day):
         self.demo, self.people, self.script = demo, people, script
+        self.day = day  # the script's day, or the round table's moved into a month of its own
         self.rng = random.Random(f"{SEED}:{script.key}")
         self.meeting = None
         self.items = {}  # the script's item index → AgendaItem
@@ -101,7 +129,7 @@ class _Meeting:
         self.resolutions = {}
         self.action_items = {}  # the script's item index → ActionItem
         hour, minute = (19, 30) if script.kind == texts.ROUND_TABLE else (19, 0)
-        self.starts_at = demo._at(script.day, hour, minute)
+        self.starts_at = demo._at(day, hour, minute)
         self.ends_at = self.starts_at + timedelta(hours=2)
         self._cast()
         self.steps = []
@@ -163,9 +191,9 @@ class _Meeting:
 
     def _plan(self):
         script, rng = self.script, self.rng
-        scheduled_on = script.day - LEAD_DAYS[script.kind]
+        scheduled_on = self.day - LEAD_DAYS[script.kind]
         notice = rng.choice([2, 3, 4, 4]) if script.kind == texts.STATION else 4
-        published_on = script.day - notice
+        published_on = self.day - notice
         if not script.residents:  # next month's: announced in the history's last days
             scheduled_on, published_on = LAST_DAY - 2, LAST_DAY
         scheduled = self.demo._at(scheduled_on, 10, rng.randint(0, 40))
@@ -185,8 +213,8 @@ class _Meeting:
             self._at(self.starts_at + timedelta(minutes=2), self._add_deliberated)
         self._plan_discussion()
         self._at(self.ends_at + timedelta(minutes=3), self._hold)
-        self._at(self.demo._at(script.day + 1, 10, rng.randint(0, 40)), self._write_minutes)
-        self._at(self.demo._at(script.day + 1, 16, rng.randint(0, 40)), self._approve_minutes)
+        self._at(self.demo._at(self.day + 1, 10, rng.randint(0, 40)), self._write_minutes)
+        self._at(self.demo._at(self.day + 1, 16, rng.randint(0, 40)), self._approve_minutes)
 
     def _at(self, when, step):
         self.steps.append((when, step))
@@ -245,7 +273,7 @@ class _Meeting:
 
     def _plan_action(self, index, when):
         """The action item, then its suggestion's life as its owner handles it."""
-        action, rng, day = self.script.items[index].action, self.rng, self.script.day
+        action, rng, day = self.script.items[index].action, self.rng, self.day
         self._at(when, self._add_action(index))
         accepted = self.demo._at(day + 1, 9, rng.randint(0, 50))
         self._at(accepted, self._handle(index, suggestion_actions.accept))
