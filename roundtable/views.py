@@ -3,10 +3,9 @@
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from roundtable.context_processors import ELDER_COOKIE
+from roundtable.common.http import ELDER_COOKIE, safe_next
 from roundtable.places.models import Community
 
 
@@ -21,13 +20,6 @@ def home(request):
 def healthz(request):
     """The framework's floor: no database, no template (also used by load balancers)."""
     return HttpResponse("ok", content_type="text/plain")
-
-
-def safe_next(request, fallback="/"):
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return fallback
 
 
 @require_POST

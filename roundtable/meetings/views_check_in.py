@@ -9,11 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from roundtable.common.templatetags.rt import cn_datetime
+from roundtable.common.dates import cn_datetime
+from roundtable.common.masking import mask_phone
 from roundtable.people import actions as people_actions
 from roundtable.people.forms import CodeLoginForm, SendCodeForm
 from roundtable.people.login_codes import LoginRefused, check_login_code, send_login_code
-from roundtable.people.phones import mask_phone
 from roundtable.people.views import client_ip
 
 from . import actions

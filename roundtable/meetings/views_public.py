@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from roundtable.common.templatetags.rt import cn_datetime
+from roundtable.common.dates import cn_datetime
 from roundtable.people.permissions import Perm, may, may_anywhere
 from roundtable.places.models import Community, Station
 from roundtable.suggestions.models import Status as SuggestionStatus

@@ -9,9 +9,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from roundtable.common.masking import mask_name, mask_phone
 from roundtable.places.models import Building, Community, Compound, Grid, Home, Street
 
-from .phones import mask_name, mask_phone, normalize_phone, validate_mobile
+from .phones import normalize_phone, validate_mobile
 
 
 class UserManager(BaseUserManager):

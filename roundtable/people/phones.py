@@ -1,4 +1,4 @@
-"""Mainland mobile numbers: normalising, validating and masking (DOMAIN.md §7)."""
+"""Mainland mobile numbers: normalising and validating (DOMAIN.md §7); masking is in common."""
 
 import re
 
@@ -31,17 +31,3 @@ def validate_mobile(value):
             _("Enter a mainland mobile number of 11 digits starting with 1, e.g. 13800138000."),
             code="invalid_mobile",
         )
-
-
-def mask_phone(phone):
-    """'13812341234' → '138****1234'."""
-    phone = str(phone or "")
-    if len(phone) < 7:
-        return "*" * len(phone)
-    return f"{phone[:3]}****{phone[-4:]}"
-
-
-def mask_name(name):
-    """'张三丰' → '张*': the family name alone, so the length is not revealed either."""
-    name = (name or "").strip()
-    return f"{name[0]}*" if name else ""

@@ -17,14 +17,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from roundtable.audit.log import record
-from roundtable.views import safe_next
+from roundtable.common.http import safe_next
+from roundtable.common.masking import mask_phone
 
 from . import actions
 from .forms import BirthYearForm, CodeLoginForm, PasswordLoginForm, SendCodeForm
 from .login_codes import LoginRefused, check_login_code, send_login_code
 from .models import Residency, RoleAssignment
 from .permissions import Perm, communities_in_scope, homes_in_scope, may_anywhere
-from .phones import mask_phone
 
 
 def client_ip(request):

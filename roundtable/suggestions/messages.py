@@ -5,7 +5,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from roundtable.common.templatetags.rt import cn_datetime
+from roundtable.common.dates import cn_datetime
 from roundtable.notifications.actions import notify
 
 # step kind → (message for the submitter, whether it also goes by SMS)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roundtable.audit.versions import versioned_community
-from roundtable.context_processors import ELDER_COOKIE
+from roundtable.common.http import ELDER_COOKIE
 from roundtable.people.models import Role
 from roundtable.places.models import Community
 

@@ -8,8 +8,8 @@ question (ballots.validated), so a refusal reads the same whichever page it came
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from roundtable.common.dates import cn_datetime
 from roundtable.common.photos import PhotosField
-from roundtable.common.templatetags.rt import cn_datetime
 from roundtable.people.permissions import Perm, buildings_in_scope, may
 
 from .models import Method, Poll

@@ -11,8 +11,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roundtable.common.dates import cn_datetime
 from roundtable.common.rows import concrete_columns, from_row
-from roundtable.common.templatetags.rt import cn_datetime
 from roundtable.people.models import User
 from roundtable.people.permissions import Perm, require
 from roundtable.people.phones import is_mobile, normalize_phone

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from roundtable.people.phones import mask_name, mask_phone
+from roundtable.common.masking import mask_name, mask_phone
 
 from .meeting import Meeting
 
