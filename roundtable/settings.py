@@ -157,9 +157,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "people.User"
-# Django's database sessions and ModelBackend, their reads on every request in plain SQL.
-AUTHENTICATION_BACKENDS = ["roundtable.people.auth.Backend"]
-SESSION_ENGINE = "roundtable.people.auth"
+# Django's own: database sessions (the default SESSION_ENGINE) and ModelBackend, which logs in
+# by User.USERNAME_FIELD, the mobile number.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -201,6 +201,19 @@ SESSION_COOKIE_HTTPONLY = True
 
 # Background tasks (deadline sweeps, digests) wait in the database for `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# What `manage.py tick` (cron every 5 minutes, or `make run` every minute) enqueues: each task on
+# every tick, or, with "due", when that function of the moment says so (it claims the slot, so
+# ticks running side by side enqueue it once). Named by path: the tick imports no app.
+SCHEDULED_TASKS = [
+    {"task": "roundtable.suggestions.tasks.sweep_deadlines"},
+    {"task": "roundtable.meetings.tasks.send_meeting_reminders"},
+    {"task": "roundtable.votes.tasks.close_due_polls"},
+    {"task": "roundtable.audit.tasks.seal_audit_log"},
+    {
+        "task": "roundtable.suggestions.tasks.daily_digest",
+        "due": "roundtable.suggestions.reminders.digest_due",  # once a day from 08:00
+    },
+]
 
 # SMS: console by default; "roundtable.notifications.sms.FileBackend" writes to SMS_FILE_PATH.
 SMS_BACKEND = env("SMS_BACKEND", "roundtable.notifications.sms.ConsoleBackend")

@@ -1,8 +1,13 @@
-"""Reminders already sent, so each deadline reminder goes out once (tasks.sweep_deadlines)."""
+"""Reminders already sent, so each deadline reminder goes out once (tasks.sweep_deadlines), and
+the days whose morning digest went out (tasks.daily_digest, once a day from DIGEST_AT)."""
 
-from django.db import models
+from datetime import time
+
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+DIGEST_AT = time(8, 0)  # Asia/Shanghai, the project's TIME_ZONE
 
 
 class ReminderKind(models.TextChoices):
@@ -50,3 +55,16 @@ class DigestDay(models.Model):
 
     def __str__(self):
         return f"{self.day}"
+
+
+def digest_due(now):
+    """True once per day, on the first tick at or after 08:00 local time (SCHEDULED_TASKS)."""
+    local = timezone.localtime(now)
+    if local.time() < DIGEST_AT:
+        return False
+    try:
+        with transaction.atomic():
+            DigestDay.objects.create(day=local.date())
+    except IntegrityError:
+        return False
+    return True
