@@ -1,27 +1,34 @@
-"""The session and person read on every logged-in request (people/auth.py): Django's behaviour."""
+"""Who is asking: Django's database sessions and ModelBackend, logging in by mobile number."""
 
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-
-from roundtable.people.auth import Backend, SessionStore
 
 from .factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_stored_session_loads_with_its_data():
-    store = SessionStore()
-    store["answer"] = 42
-    store.create()
-    again = SessionStore(store.session_key)
-    assert again["answer"] == 42
-    assert again.session_key == store.session_key
+def test_django_s_own_sessions_and_backend_are_used():
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.AUTHENTICATION_BACKENDS == ["django.contrib.auth.backends.ModelBackend"]
+
+
+def test_a_person_logs_in_by_mobile_number_and_password():
+    user = UserFactory(phone="13900000077")
+    assert authenticate(None, phone="13900000077", password="correct horse 42") == user
+    assert authenticate(None, phone="13900000077", password="wrong") is None
+    assert authenticate(None, phone="13900000078", password="correct horse 42") is None
+
+
+def test_an_inactive_person_cannot_log_in():
+    UserFactory(phone="13900000079", is_active=False)
+    assert authenticate(None, phone="13900000079", password="correct horse 42") is None
 
 
 def test_an_expired_session_is_empty_and_gets_a_new_key():
@@ -36,35 +43,18 @@ def test_an_expired_session_is_empty_and_gets_a_new_key():
     assert again.session_key is None
 
 
-def test_an_unknown_session_key_is_empty():
-    store = SessionStore("x" * 32)
-    assert store.load() == {}
-    assert store.session_key is None
-
-
-def test_the_person_is_read_whole_in_one_query():
-    user = UserFactory(name="孙阿姨")
-    with CaptureQueriesContext(connection) as queries:
-        found = Backend().get_user(str(user.pk))
-    assert len(queries) == 1
-    assert (found.pk, found.phone, found.name, found.date_joined) == (
-        user.pk,
-        user.phone,
-        "孙阿姨",
-        user.date_joined,
-    )
-    assert found.check_password("correct horse 42")
-
-
-def test_an_inactive_missing_or_malformed_person_is_nobody():
-    inactive = UserFactory(is_active=False)
-    assert Backend().get_user(str(inactive.pk)) is None
-    assert Backend().get_user("999999") is None
-    assert Backend().get_user("not a number") is None
-
-
-def test_a_logged_in_page_knows_the_person(client):
+def test_a_logged_in_page_knows_the_person_from_two_reads(client, django_assert_num_queries):
     user = UserFactory()
     client.force_login(user)
+    with django_assert_num_queries(2):  # the session, then the person: nothing else to log in
+        response = client.get("/healthz/")
+        assert response.wsgi_request.user == user  # read when first asked for
+
+
+def test_a_deactivated_person_is_logged_out(client):
+    user = UserFactory()
+    client.force_login(user)
+    user.is_active = False
+    user.save()
     response = client.get("/me/")
-    assert response.wsgi_request.user == user
+    assert not response.wsgi_request.user.is_authenticated
