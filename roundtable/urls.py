@@ -20,7 +20,6 @@ urlpatterns = [
     path("", include("roundtable.meetings.urls")),
     path("", include("roundtable.votes.urls")),
     path("", include("roundtable.suggestions.urls")),
-    path("", include("roundtable.places.urls")),
     path("", include("roundtable.people.urls")),
     path("", include("roundtable.audit.urls")),
     path("", include("roundtable.workdays.urls")),

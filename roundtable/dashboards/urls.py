@@ -4,6 +4,7 @@ from . import views
 
 app_name = "dashboards"
 urlpatterns = [
+    path("c/<slug:code>/", views.community, name="community"),
     path("c/<slug:code>/figures/", views.figures, name="figures"),
     path("c/<slug:code>/figures/<slug:metric>/", views.items, name="items"),
     path(

@@ -1,4 +1,5 @@
-"""The community's figures (public, masked) with the list behind every number, and .xlsx exports."""
+"""The community's page, its figures (public, masked) with the list behind every number, and .xlsx
+exports."""
 
 import re
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,6 +22,8 @@ from roundtable.places.models import Community, Compound, Grid
 from roundtable.suggestions import metrics
 from roundtable.suggestions.export import export_xlsx, filter_by_params
 from roundtable.suggestions.models import Category, Channel, Status, Suggestion
+
+from .figures import community_figures, versioned
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ITEMS_PER_PAGE = 500
@@ -134,6 +137,18 @@ class Linker:
         if metric.name not in self._labels:
             self._labels[metric.name] = escape(str(metric.label))  # once, not lazily per cell
         return self._labels[metric.name]
+
+
+def community(request, code):
+    """Public: what the community is, where to hand in a suggestion, and its groups."""
+    communities = versioned(Community.objects.select_related("street"))
+    community = get_object_or_404(communities, code=code)
+    context = {
+        "community": community,
+        "stations": community.stations.select_related("compound"),
+        "figures": community_figures(community),
+    }
+    return render(request, "dashboards/community.html", context)
 
 
 def figures(request, code):

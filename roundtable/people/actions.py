@@ -9,7 +9,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from roundtable.audit.log import record
-from roundtable.places.figures import forget_figures
 from roundtable.places.models import community_of
 
 from . import permissions
@@ -70,10 +69,9 @@ def ensure_default_groups(community):
 
 
 def _group_changed(group, action, *, by, **details):
-    """Audit a change to a group and retire the community page's group sizes."""
+    """Audit a change to a group (its event also retires the community page's group sizes)."""
     role = acting_role(by, Perm.MANAGE_GROUPS, group.community)
     record(group, action, by=by, role=role, **details)
-    forget_figures()
 
 
 def _checked_group_name(community, name, *, group=None):

@@ -3,6 +3,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from roundtable.places.admin import AuditedAdmin
+from roundtable.places.admin import CommunityAdmin as PlacesCommunityAdmin
+from roundtable.places.models import Community
 
 from . import actions
 from .models import ConstituencyGroup, Organisation, PrivacyConsent, Residency, RoleAssignment, User
@@ -89,6 +91,18 @@ class ConstituencyGroupAdmin(AuditedAdmin):
     list_display = ["name", "community", "order"]
     list_filter = ["community"]
     raw_id_fields = ["members"]
+
+
+# A community added here starts with the default groups, which are people's: this admin replaces
+# the places app's one, which knows nothing of groups.
+admin.site.unregister(Community)
+
+
+@admin.register(Community)
+class CommunityAdmin(PlacesCommunityAdmin):
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        actions.ensure_default_groups(obj)
 
 
 @admin.register(PrivacyConsent)

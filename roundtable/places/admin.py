@@ -1,14 +1,15 @@
 from django.contrib import admin
 
 from roundtable.audit.log import record
-from roundtable.people.actions import ensure_default_groups
 
-from .figures import forget_figures
 from .models import Building, Community, Compound, Grid, Home, Station, Street, Unit, community_of
 
 
 class AuditedAdmin(admin.ModelAdmin):
-    """Admin edits of places are recorded in the audit log like any other change."""
+    """Admin edits of places are recorded in the audit log like any other change.
+
+    The event also moves the community's version, which retires its cached page figures.
+    """
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -22,7 +23,6 @@ class AuditedAdmin(admin.ModelAdmin):
             community=community_of(obj),
             fields=fields,
         )
-        forget_figures()
 
     def delete_model(self, request, obj):
         record(
@@ -33,7 +33,6 @@ class AuditedAdmin(admin.ModelAdmin):
             community=community_of(obj),
         )
         super().delete_model(request, obj)
-        forget_figures()
 
 
 @admin.register(Street)
@@ -47,10 +46,6 @@ class CommunityAdmin(AuditedAdmin):
     list_display = ["name", "code", "street", "count_parking_spaces"]
     list_filter = ["street"]
     search_fields = ["name", "code"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        ensure_default_groups(obj)
 
 
 @admin.register(Compound)

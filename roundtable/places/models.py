@@ -50,7 +50,7 @@ class Community(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("places:community", args=[self.code])
+        return reverse("dashboards:community", args=[self.code])
 
 
 class Compound(models.Model):

@@ -7,7 +7,6 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 
 from roundtable.audit.log import record
-from roundtable.places.figures import forget_figures
 from roundtable.places.models import Building, Community, Compound, Home, Unit
 
 from ..models import ConstituencyGroup, Relation, Residency, User
@@ -29,7 +28,7 @@ def import_rows(rows, *, community, by, dry_run=False, progress=None, filename="
         if dry_run:
             transaction.set_rollback(True)
         elif report.changed:
-            forget_figures()
+            # The event also retires the community page's figures (dashboards.figures).
             role = acting_role(by, Perm.IMPORT_REGISTER, community) if by else "system"
             record(
                 community,

@@ -10,7 +10,6 @@ from roundtable.people import actions
 from roundtable.people.models import DEFAULT_GROUPS, ConstituencyGroup, Residency, Role
 from roundtable.people.permissions import _ALL, ROLE_PERMISSIONS, Perm
 from roundtable.people.tests.factories import ResidencyFactory, UserFactory
-from roundtable.places.figures import community_figures
 from roundtable.places.tests.factories import CommunityFactory, HomeFactory, UnitFactory
 
 REFUSED = ["grid_worker", "resident", "other_worker", "outsider"]
@@ -130,15 +129,6 @@ def test_only_residents_of_the_community_can_join(silver, community_worker, outs
     with pytest.raises(ValidationError):
         actions.add_group_member(silver, outsider, by=community_worker)
     assert not silver.members.filter(pk=outsider.pk).exists()
-
-
-def test_changes_retire_the_community_figures(
-    silver, community_worker, django_capture_on_commit_callbacks
-):
-    assert community_figures(silver.community)["groups"][0] == {"name": "银龄", "members": 1}
-    with django_capture_on_commit_callbacks(execute=True):
-        actions.rename_group(silver, "银发", by=community_worker)
-    assert community_figures(silver.community)["groups"][0] == {"name": "银发", "members": 1}
 
 
 @pytest.mark.parametrize("persona", REFUSED)

@@ -1,6 +1,4 @@
-from django.urls import reverse
-
-from roundtable.places.tests.factories import CommunityFactory, StationFactory
+from roundtable.places.tests.factories import CommunityFactory
 
 
 def test_single_community_home_redirects_to_it(client, community):
@@ -12,19 +10,6 @@ def test_several_communities_are_listed(client, community):
     CommunityFactory(name="另一个社区", code="other")
     html = client.get("/").content.decode()
     assert "澜菲溪岸社区" in html and "另一个社区" in html
-
-
-def test_community_page_shows_stations_and_figures(
-    client, community, home, resident, django_assert_max_num_queries
-):
-    StationFactory(community=community, name="J5红色驿站", address="J5小区南门")
-    with django_assert_max_num_queries(8):
-        html = client.get(reverse("places:community", args=["lf"])).content.decode()
-    assert "J5红色驿站" in html and "银龄" in html
-
-
-def test_unknown_community_is_404(client, db):
-    assert client.get("/c/nowhere/").status_code == 404
 
 
 def test_healthz_is_plain(client, db):

@@ -1,41 +1,37 @@
-"""The community page's figures, computed once and cached: they change only on imports and edits."""
+"""The community page's figures, cached under the community's version (audit/versions.py).
+
+The writes that change them (register imports, admin edits of places, group changes) each record
+an event of the community, which moves its version: the next page computes them anew, and no
+writer needs to know this cache. Writes that bypass the log (bulk loads) show within the TTL.
+"""
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
+from roundtable.audit.models import Event
 from roundtable.people.models import Residency
-
-from .models import Home
+from roundtable.places.models import Home
 
 TTL_SECONDS = 60
 
 
-def _key(community_id):
-    # A generation number in the key lets one increment retire every community's figures.
-    generation = cache.get_or_set("figures:generation", 1, None)
-    return f"community:{community_id}:figures:{generation}"
+def versioned(communities):
+    """`communities` with `.version`: the id of each one's newest audit event (None if none)."""
+    newest = Event.objects.filter(community=OuterRef("pk")).order_by("-id").values("id")[:1]
+    return communities.annotate(version=Subquery(newest))
 
 
 def community_figures(community):
-    """Compounds with their building and household counts, the totals and the groups' sizes."""
-    figures = cache.get(_key(community.pk))
+    """Compounds with their building and household counts, the totals and the groups' sizes.
+
+    `community` comes with its `.version` (see `versioned`).
+    """
+    key = f"community:{community.pk}:figures:{community.version}"
+    figures = cache.get(key)
     if figures is None:
         figures = _compute(community)
-        cache.set(_key(community.pk), figures, TTL_SECONDS)
+        cache.set(key, figures, TTL_SECONDS)
     return figures
-
-
-def forget_figures():
-    """Retire the cached figures once the surrounding transaction commits."""
-    transaction.on_commit(_next_generation)
-
-
-def _next_generation():
-    try:
-        cache.incr("figures:generation")
-    except ValueError:
-        cache.set("figures:generation", 2, None)
 
 
 def _compute(community):
