@@ -215,6 +215,11 @@ SCHEDULED_TASKS = [
     },
 ]
 
+# What votes' poll pages ask of meetings (the meetings a poll may be held at, who checked in at
+# one): named by path, as votes sits below meetings and imports none of it.
+POLL_MEETINGS = "roundtable.meetings.polls.recent_meetings"
+POLL_ATTENDEES = "roundtable.meetings.polls.checked_in"
+
 # SMS: console by default; "roundtable.notifications.sms.FileBackend" writes to SMS_FILE_PATH.
 SMS_BACKEND = env("SMS_BACKEND", "roundtable.notifications.sms.ConsoleBackend")
 SMS_FILE_PATH = Path(env("SMS_FILE_PATH", VAR_DIR / "sms" / "outbox.jsonl"))

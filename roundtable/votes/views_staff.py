@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -10,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, IntegerField, OuterRef, Subquery
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -73,9 +75,8 @@ def may_create(user, community):
 
 
 def _meetings(community):
-    from roundtable.meetings.models import Meeting  # only the choice list; polls never need it
-
-    return Meeting.objects.filter(community=community).order_by("-starts_at")[:30]
+    """The meetings a poll may be held at (the form's choice list), from settings.POLL_MEETINGS."""
+    return import_string(settings.POLL_MEETINGS)(community)
 
 
 @login_required
@@ -217,10 +218,7 @@ def _attendees(poll):
     """The people checked in at the poll's meeting, for an attendees' electorate."""
     if poll.electorate_kind != ElectorateKind.ATTENDEES or poll.meeting_id is None:
         return None
-    from roundtable.meetings.models import Meeting
-
-    meeting = Meeting.objects.filter(pk=poll.meeting_id, community=poll.community_id).first()
-    return list(meeting.checked_in_users()) if meeting else None
+    return import_string(settings.POLL_ATTENDEES)(poll.community_id, poll.meeting_id)
 
 
 @login_required
