@@ -3,17 +3,17 @@
 from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roundtable.audit.log import record
 from roundtable.common.photos import save_photo
-from roundtable.common.rows import insert
 from roundtable.people.permissions import Perm, acting_role, may
 
-from . import compiled, messages, tallies
-from .models import Channel, Photo, PhotoKind, ReferenceCounter, Step, Suggestion
+from . import messages, sql, tallies
+from .models import Category, Channel, Photo, PhotoKind, ReferenceCounter, Step, Suggestion
 from .similarity import suggest_category
 
 MAX_TEXT = 2000
@@ -32,19 +32,11 @@ def next_reference(community, year):
 
 
 def _count(community, year):
-    # One UPDATE … RETURNING: locks, adds and reads in a single round trip.
-    table = connection.ops.quote_name(ReferenceCounter._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last = last + 1 WHERE community_id = %s AND year = %s "
-            "RETURNING last",
-            [community.pk, year],
-        )
-        row = cursor.fetchone()
-    if row is None:  # the community's first suggestion of the year
+    number = sql.add_one(community.pk, year)
+    if number is None:  # the community's first suggestion of the year
         ReferenceCounter.objects.get_or_create(community=community, year=year)
         return _count(community, year)
-    return row[0]
+    return number
 
 
 def _check_text(text):
@@ -60,7 +52,7 @@ def _check_text(text):
 
 def _check_rate(submitter):
     since = timezone.now() - timedelta(hours=1)
-    recent = compiled.sent_since(submitter.pk, since)
+    recent = Suggestion.objects.filter(submitter=submitter, submitted_at__gte=since).count()
     if recent >= MAX_PER_HOUR:
         raise ValidationError(
             _("You sent %(n)s suggestions in the last hour; please wait a while.") % {"n": recent}
@@ -91,7 +83,7 @@ def _places(community, home, building, compound):
             raise ValidationError(_("The place is not in this community."))
     grid = None
     if building is not None:
-        grid = compiled.first_grid(building.pk)
+        grid = building.grids.order_by("pk").values_list("pk", flat=True).first()
     return {"home": home, "building": building, "compound": compound, "grid_id": grid}
 
 
@@ -101,7 +93,9 @@ def _suggested_category(community, text):
     found = suggest_category(text)
     if not found:
         return None
-    return compiled.finest_category(community.pk, found[0])
+    code = found[0]
+    categories = Category.objects.filter(community=community, code__in=[code, code[:2]])
+    return categories.order_by(Length("code").desc()).values_list("pk", flat=True).first()
 
 
 def submit_suggestion(
@@ -136,7 +130,7 @@ def submit_suggestion(
     suggested = _suggested_category(community, text)
     reference = next_reference(community, timezone.localtime(when).year)
     with transaction.atomic():
-        suggestion = Suggestion(
+        suggestion = Suggestion.objects.create(
             community=community,
             reference=reference,
             channel=channel,
@@ -152,8 +146,7 @@ def submit_suggestion(
             submitted_at=when,
             **places,
         )
-        insert(suggestion)
-        step = Step(
+        step = Step.objects.create(
             suggestion=suggestion,
             kind="submitted",
             to_status="submitted",
@@ -161,7 +154,6 @@ def submit_suggestion(
             role=role,
             created_at=when,
         )
-        insert(step)
         _attach(suggestion, step, photos, PhotoKind.SUBMISSION, public=photos_public)
         _attach(suggestion, step, [slip_photo] if slip_photo else [], PhotoKind.SLIP, public=False)
         # The summary's rows and the audit chain's head are locked until commit and shared by

@@ -19,9 +19,9 @@ from django.views.decorators.http import require_POST
 from roundtable.audit.versions import versioned_community
 from roundtable.common.http import ELDER_COOKIE
 from roundtable.people.models import Role
-from roundtable.places.models import Community
+from roundtable.places.models import Community, Home
 
-from . import actions, compiled, intake
+from . import actions, intake
 from .forms_resident import PublicFilterForm, RatingForm, SuggestionForm
 from .models import Channel, Photo, Status, Step, Suggestion
 from .permissions import visible_to
@@ -59,7 +59,11 @@ def _community_for(request, homes):
 
 @login_required
 def new(request):
-    homes = compiled.homes_of(request.user.pk)
+    homes = list(
+        Home.objects.filter(residencies__user=request.user).select_related(
+            "unit__building__compound__community"
+        )
+    )
     community = _community_for(request, homes)
     homes = [h for h in homes if h.unit.building.compound.community_id == community.pk]
     form = SuggestionForm(
