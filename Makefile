@@ -14,7 +14,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS := never
 MSG_IGNORE := --ignore '.venv/*' --ignore '.tools/*' --ignore 'node_modules/*'
 
-.PHONY: run test setup check-tools chromium test-sqlite test-postgres bench lint messages worker clean
+.PHONY: run test setup check-tools chromium test-sqlite test-postgres test-dates bench lint messages worker clean
 
 run: setup
 	@mkdir -p var
@@ -28,21 +28,36 @@ run: setup
 	  trap 'kill $$worker $$ticker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
+# Both cores run tests (pytest-xdist); WORKERS=1 runs them in one process.
+WORKERS ?= 2
+PYTEST := bin/pytest-strict -n $(WORKERS) --dist loadfile
+# The date sweep: the date-sensitive tests (conftest.DATED) as if it were each of these moments in
+# Beijing: a last day of the month late in the evening (31 December), a first day of the month early
+# in the morning (still the previous day in UTC), the Spring Festival week, a leap day, two years on.
+SWEEP := 2026-12-31T23:30 2027-03-01T07:00 2026-02-18T10:00 2028-02-29T10:00 2028-12-07T10:00
+
 test: setup chromium
 	$(PY) -m ruff check .
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-dates
 
 test-sqlite:
 	@echo "== tests on SQLite =="
-	bin/pytest-strict -m "not postgres" $(PYTEST_ARGS)
+	$(PYTEST) -m "not postgres" $(PYTEST_ARGS)
+
+test-dates:
+	@for today in $(SWEEP); do \
+	  echo "== date-sensitive tests on $$today (Asia/Shanghai) =="; \
+	  $(PYTEST) -q -m "dates and not postgres" --today=$$today $(PYTEST_ARGS) || exit 1; \
+	done
 
 test-postgres:
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null || $(PY) -c "import psycopg; psycopg.connect('$(PG_URL)'.replace('/roundtable','/postgres')).close()" 2>/dev/null; then \
 	  echo "== tests on PostgreSQL =="; \
-	  DATABASE_URL=$(PG_URL) bin/pytest-strict $(PYTEST_ARGS); \
+	  DATABASE_URL=$(PG_URL) $(PYTEST) $(PYTEST_ARGS); \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "ERROR: PostgreSQL is not reachable at 127.0.0.1:5432; CI requires it."; exit 1; \
 	else \

@@ -1,6 +1,15 @@
-"""Shared fixtures: the test settings and the personas every test file can use."""
+"""Shared fixtures: the test settings and the personas every test file can use.
+
+`--today=2028-02-29T10:00` runs the tests as if it were that moment in Beijing (the date sweep
+of `make test`); `-m dates` selects the modules whose outcome depends on the date (DATED).
+"""
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.core.cache import cache
 from django.utils import translation
 from hypothesis import HealthCheck
@@ -25,6 +34,66 @@ hypothesis_settings.register_profile(
     "roundtable", deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 hypothesis_settings.load_profile("roundtable")
+
+ROOT = Path(__file__).resolve().parent
+# Test modules whose outcome depends on today's date: the demo (history up to yesterday),
+# working days and deadlines, reminders, auto-close, digests, monthly figures, poll closing.
+DATED = (
+    "roundtable/demo/tests/",
+    "roundtable/workdays/tests/",
+    "roundtable/notifications/tests/",
+    "roundtable/audit/tests/test_tasks.py",
+    "roundtable/dashboards/tests/",
+    "roundtable/places/tests/test_figures.py",
+    "roundtable/suggestions/tests/test_tasks.py",
+    "roundtable/suggestions/tests/test_transitions.py",
+    "roundtable/suggestions/tests/test_metrics.py",
+    "roundtable/suggestions/tests/test_tallies.py",
+    "roundtable/meetings/tests/test_tasks.py",
+    "roundtable/meetings/tests/test_metrics.py",
+    "roundtable/meetings/tests/test_outcomes.py",
+    "roundtable/meetings/tests/test_schedule.py",
+    "roundtable/meetings/tests/test_registration.py",
+    "roundtable/votes/tests/test_actions.py",
+)
+_travel = None
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DDTHH:MM",
+        help="run as if it were this moment in Beijing (time-machine, the clock keeps ticking)",
+    )
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "dates: the outcome depends on today's date (DATED)")
+    today = config.getoption("--today")
+    if today:
+        global _travel
+        moment = datetime.fromisoformat(today)
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+        _travel = time_machine.travel(moment, tick=True)
+        _travel.start()
+
+
+def pytest_unconfigure(config):
+    if _travel is not None:
+        _travel.stop()
+
+
+def pytest_report_header(config):
+    today = config.getoption("--today")
+    return f"today (time-machine): {today}" if today else None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        where = Path(str(item.path)).relative_to(ROOT).as_posix()
+        if where.startswith(DATED):
+            item.add_marker(pytest.mark.dates)
 
 
 @pytest.fixture(autouse=True)
