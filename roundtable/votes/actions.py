@@ -13,16 +13,15 @@ exactly one is stored.
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roundtable.audit.log import record
-from roundtable.common.rows import insert
 from roundtable.people.permissions import acting_role, may
 from roundtable.places.models import Community
 
-from . import ballots, compiled, electorate, results
+from . import ballots, electorate, results, sql
 from .ballots import BallotRefused, Receipt
 from .models import (
     TRANSITIONS,
@@ -342,7 +341,7 @@ def _locked(poll, action, *, by):
 
 def _held(poll):
     """`poll` read again under a share lock, so it cannot close until this ballot commits."""
-    current = compiled.held_poll(poll.pk)
+    current = sql.held_poll(poll.pk)
     # A poll never moves to another community: the caller's saves reading it again.
     if Poll.community.is_cached(poll) and poll.community_id == current.community_id:
         current.community = poll.community
@@ -359,10 +358,12 @@ def _store(ballot, *, by):
     """Insert `ballot`; on a repeated voter or serial, the refusal to raise (None when stored).
 
     The unique constraints decide, and of simultaneous attempts exactly one row goes in; the
-    others' inserts do nothing (a savepoint to catch their IntegrityError would cost every
-    ballot two more round trips, spent while the poll is held).
+    others' inserts fail in their savepoint, and the transaction goes on to record why.
     """
-    if insert(ballot, unless_conflict=True) is None:
+    try:
+        with transaction.atomic():
+            ballot.save(force_insert=True)
+    except IntegrityError:
         return _refusal(ballot, by=by)
     return None
 

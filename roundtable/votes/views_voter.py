@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from roundtable.people.permissions import Perm, may
 
-from . import actions, compiled
+from . import actions
 from .ballots import BallotRefused, require_voting
 from .forms import BallotForm, VoteForm
-from .models import Ballot, Channel, Method, Option, Poll, Status
+from .models import Ballot, Channel, Method, Option, Poll, Status, Voter
 from .views_common import is_officer, posted, run
 
 RECEIPT_COOKIE = "receipt"
@@ -46,12 +46,11 @@ def my_polls(request):
 
 @login_required
 def vote(request, pk):
-    poll, mine = compiled.voter_rows(pk, request.user.pk)
-    if poll is None:
-        raise Http404
+    polls = Poll.objects.exclude(status=Status.DRAFT)
     if request.method != "POST":  # a page shown names the poll's places: read with them
-        poll = compiled.poll_with_places(pk) or poll
-    state = _state(poll, mine)
+        polls = polls.select_related("community", "compound", "building__compound")
+    poll = get_object_or_404(polls, pk=pk)
+    state = _state(poll, _mine(poll, request.user))
     form = _form(request, poll, state)
     if request.method == "POST" and form.is_valid():
         done = run(request, lambda: _submit(poll, request.user, form, state), form)
@@ -71,6 +70,14 @@ def vote(request, pk):
     if RECEIPT_COOKIE in request.COOKIES:  # shown once
         response.delete_cookie(RECEIPT_COOKIE, path=request.path, samesite="Lax")
     return response
+
+
+def _mine(poll, user):
+    """[(voter, their ballot or None)] of the user's rows in the poll: one for each of their
+    homes (mostly one). A ballot is read by its voter, whatever the statistics know of a newly
+    opened poll's ballots."""
+    voters = Voter.objects.filter(poll=poll, user=user).order_by("pk").prefetch_related("ballots")
+    return [(voter, next(iter(voter.ballots.all()), None)) for voter in voters]
 
 
 def _state(poll, mine):
