@@ -1,18 +1,29 @@
 """Working days: Monday to Friday work and weekends rest, unless the calendar lists the day.
 
+The days that break the rule come from the State Council's schedules as the `chinese-calendar`
+library lists them (official.py), with the days staff list in the CalendarDay table on top: a
+listed day replaces the library's answer for its date. A year neither has is not covered: it
+follows the weekday rule alone, and computing a deadline in it logs a warning (once per year
+and process) so that someone enters that year's schedule.
+
 `Calendar` does the arithmetic and touches no database; `load_calendar()` builds one from the
 CalendarDay table with one query and keeps what it read in Django's cache until an edit calls
 `forget_calendar()`. Dates are days in Beijing time (Asia/Shanghai); moments are aware datetimes.
 """
 
+import logging
 from bisect import bisect_right
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from django.core.cache import cache
 from django.db import transaction
 
+from . import official
 from .models import CalendarDay, DayKind
+
+logger = logging.getLogger(__name__)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 END_OF_DAY = time(23, 59, 59)
@@ -42,19 +53,44 @@ def _count_in(days, a, b):
     return bisect_right(days, b) - bisect_right(days, a)
 
 
+# The years a deadline was computed in without a schedule, so each is logged once per process.
+_warned_years = set()
+
+
+def _warn_uncovered(year):
+    if year in _warned_years:
+        return
+    _warned_years.add(year)
+    logger.warning(
+        "No official holiday schedule for %s: its deadlines count Monday to Friday as working "
+        "days. Enter the State Council's schedule for %s at /work/calendar/.",
+        year,
+        year,
+    )
+
+
 class Calendar:
     """Monday–Friday are working days unless in `holidays`; Saturday and Sunday are rest days
-    unless in `workdays` (调休上班). A date in both counts as a holiday."""
+    unless in `workdays` (调休上班). A date in both counts as a holiday.
 
-    def __init__(self, holidays=(), workdays=()):
+    `covered` holds the years whose holiday schedule the calendar knows; a deadline computed in
+    any other year logs a warning. None (the default) knows nothing of years and warns of none.
+    """
+
+    def __init__(self, holidays=(), workdays=(), covered=None):
         self.holidays = frozenset(holidays)
         self.workdays = frozenset(workdays) - self.holidays
+        self.covered = None if covered is None else frozenset(covered)
         # Only exceptions to the weekday rule change a count: a weekday off, a weekend day on.
         self._weekdays_off = sorted(d for d in self.holidays if d.weekday() < 5)
         self._weekends_on = sorted(d for d in self.workdays if d.weekday() >= 5)
 
     def __repr__(self):
         return f"<Calendar: {len(self.holidays)} holidays, {len(self.workdays)} workdays>"
+
+    def covers(self, year):
+        """Whether the holiday schedule of `year` is known (always, when nothing says which)."""
+        return self.covered is None or year in self.covered
 
     def is_working_day(self, day):
         """Whether `day` (a date, not a datetime) is a working day."""
@@ -80,11 +116,14 @@ class Calendar:
         """
         if days < 0:
             raise ValueError(f"days must not be negative, not {days}")
-        day = local_date(start)
+        day = first = local_date(start)
         while days:
             day += ONE_DAY
             if self.is_working_day(day):
                 days -= 1
+        for year in range(first.year, day.year + 1):
+            if not self.covers(year):
+                _warn_uncovered(year)
         return datetime.combine(day, END_OF_DAY, tzinfo=SHANGHAI)
 
     def working_days_between(self, a, b):
@@ -103,16 +142,47 @@ class Calendar:
         )
 
 
+def covered_years(listed=()):
+    """The years whose holiday schedule is known: those the library has, and those with a day
+    listed by staff (`listed`: the listed dates).
+
+    A year staff have listed any day of counts as covered, because entering the State Council's
+    notice at /work/calendar/ is how a year the library does not have yet gets its schedule, and
+    the notice is entered day by day: from the first day entered, the page shows that year's
+    listed days, so what is missing can be seen there. The price: a lone local day (a power cut)
+    in such a year also silences the warning; the calendar page still lists what there is.
+    """
+    return official.YEARS | {day.year for day in listed}
+
+
+def build_calendar(holidays=(), workdays=()):
+    """The library's schedule with the days listed by staff (`holidays`, `workdays`) on top."""
+    holidays, workdays = frozenset(holidays), frozenset(workdays)
+    return Calendar(
+        (official.HOLIDAYS.keys() - workdays) | holidays,
+        (official.WORKDAYS.keys() - holidays) | workdays,
+        covered=covered_years(holidays | workdays),
+    )
+
+
+@lru_cache(maxsize=8)
+def _built(holidays, workdays):
+    """build_calendar, kept per process for each set of listed days (tuples, so hashable):
+    merging and sorting the library's days on every deadline would cost more than the query."""
+    return build_calendar(holidays, workdays)
+
+
 def load_calendar():
-    """The calendar as listed in the database: one query, then cached until an edit."""
+    """The calendar with the days listed in the database: one query, then cached until an edit."""
     listed = cache.get(CACHE_KEY)
     if listed is None:
         holidays, workdays = [], []
         for day, kind in CalendarDay.objects.values_list("date", "kind"):
             (holidays if kind == DayKind.HOLIDAY else workdays).append(day)
-        listed = (holidays, workdays)
+        listed = (tuple(holidays), tuple(workdays))
         cache.set(CACHE_KEY, listed, CACHE_SECONDS)
-    return Calendar(*listed)
+    holidays, workdays = listed
+    return _built(tuple(holidays), tuple(workdays))
 
 
 def forget_calendar():

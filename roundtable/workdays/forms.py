@@ -8,7 +8,7 @@ USUAL = "usual"
 
 
 class DayForm(forms.Form):
-    """Set a day to a holiday or a swapped working day, or back to the usual weekday rule."""
+    """Set a day to a holiday or a swapped working day, or back to the official schedule."""
 
     date = forms.DateField(
         label=_("Date"),
@@ -25,7 +25,13 @@ class DayForm(forms.Form):
         label=_("The day is"),
         choices=[
             *DayKind.choices,
-            (USUAL, _("as usual: Monday to Friday work, weekends rest (removes the listing)")),
+            (
+                USUAL,
+                _(
+                    "as usual: as the State Council's schedule has it, else Monday to Friday "
+                    "work and weekends rest (removes the listing)"
+                ),
+            ),
         ],
         error_messages={
             "required": _("Choose what the day is."),

@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import official
+
 FIRST_DAY = date(2000, 1, 1)
 LAST_DAY = date(2100, 12, 31)
 OUT_OF_RANGE = _("Choose a date between 2000 and 2100.")
@@ -18,8 +20,10 @@ class DayKind(models.TextChoices):
 
 
 class CalendarDay(models.Model):
-    """One day listed as an exception: a holiday (法定节假日, 调休 days off) or a weekend day
-    that is a working day (调休上班). Unlisted days follow the rule: Monday–Friday work."""
+    """One day listed by staff: a holiday (法定节假日, 调休 days off, a local day off) or a
+    weekend day that is a working day (调休上班). A listed day replaces what the State Council's
+    schedule (official.py) says of its date; other days follow that schedule, else the rule:
+    Monday–Friday work. A working day on a weekday can only undo an official holiday."""
 
     date = models.DateField(
         _("date"),
@@ -54,7 +58,12 @@ class CalendarDay(models.Model):
         return f"{self.date.isoformat()} {self.get_kind_display()} {self.name}".strip()
 
     def clean(self):
-        if self.kind == DayKind.WORKDAY and self.date and self.date.weekday() < 5:
+        if (
+            self.kind == DayKind.WORKDAY
+            and self.date
+            and self.date.weekday() < 5
+            and self.date not in official.HOLIDAYS
+        ):
             raise ValidationError(
                 {
                     "kind": ValidationError(

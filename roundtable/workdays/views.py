@@ -1,4 +1,6 @@
-"""The working-day calendar page: a year as twelve month grids, and a form to set or clear a day."""
+"""The working-day calendar page: a year as twelve month grids, the days that break the weekday
+rule (the State Council's, from the chinese-calendar library, and those set here), and a form to
+set or clear a day."""
 
 import calendar as months_of
 from dataclasses import dataclass
@@ -17,7 +19,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from . import actions
+from . import actions, official
+from .calendar import covered_years
 from .forms import USUAL, DayForm
 from .models import FIRST_DAY, LAST_DAY, CalendarDay, DayKind
 from .permissions import can_edit_calendar
@@ -37,6 +40,28 @@ MARKS = {
     DayKind.HOLIDAY: pgettext_lazy("calendar mark", "Off"),
     DayKind.WORKDAY: pgettext_lazy("calendar mark", "On"),
 }
+
+
+@dataclass(frozen=True)
+class Day:
+    """A day that breaks the weekday rule: the library's, or set here (`local`) on top of it."""
+
+    date: date
+    kind: str
+    name: str
+    local: bool = False
+
+    @property
+    def label(self):
+        return DayKind(self.kind).label
+
+
+def _days(year, entries):
+    """The year's days off and swapped working days, in date order; a listed day replaces the
+    library's for its date."""
+    days = {day: Day(day, kind, name) for day, kind, name in official.days_of(year)}
+    days.update({e.date: Day(e.date, e.kind, e.name, local=True) for e in entries})
+    return [days[day] for day in sorted(days)]
 
 
 @dataclass(frozen=True)
@@ -73,14 +98,15 @@ def _months(year, listed, today):
     return months
 
 
-def _runs(entries):
-    """Listed days grouped into runs of consecutive dates of one kind and name, like the notice."""
+def _runs(days):
+    """Days grouped into runs of consecutive dates of one kind, name and source, like the notice."""
     runs = []
     for _key, group in groupby(
-        enumerate(entries), key=lambda p: (p[1].date.toordinal() - p[0], p[1].kind, p[1].name)
+        enumerate(days),
+        key=lambda p: (p[1].date.toordinal() - p[0], p[1].kind, p[1].name, p[1].local),
     ):
-        days = [entry for _index, entry in group]
-        runs.append({"first": days[0], "last": days[-1], "count": len(days)})
+        run = [day for _index, day in group]
+        runs.append({"first": run[0], "last": run[-1], "count": len(run)})
     return runs
 
 
@@ -132,13 +158,17 @@ def calendar_page(request):
             day = form.cleaned_data["date"]
             return redirect(f"{reverse('workdays:calendar')}?year={day.year}#m{day.month}")
     entries = list(CalendarDay.objects.filter(date__year=year))
+    days = _days(year, entries)
     context = {
         "year": year,
         "previous_year": year - 1 if year > FIRST_DAY.year else None,
         "next_year": year + 1 if year < LAST_DAY.year else None,
         "this_year": today.year,
-        "months": _months(year, {e.date: e for e in entries}, today),
-        "runs": _runs(entries),
+        "covered": year in covered_years(e.date for e in entries),
+        "in_library": year in official.YEARS,
+        "library_years": (official.FIRST_YEAR, official.LAST_YEAR),
+        "months": _months(year, {d.date: d for d in days}, today),
+        "runs": _runs(days),
         "heads": list(zip(WEEKDAY_HEADS, WEEKDAYS.values(), strict=True)),
         "marks": MARKS,
         "form": form,

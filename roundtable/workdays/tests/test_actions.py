@@ -1,5 +1,6 @@
 """Setting and clearing calendar days: who may, what is audited, what is refused, the cache."""
 
+import logging
 from datetime import date, datetime
 
 import pytest
@@ -9,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from roundtable.audit.models import Event
 from roundtable.people.tests.factories import UserFactory
 from roundtable.workdays import actions
+from roundtable.workdays import calendar as calendar_module
 from roundtable.workdays.calendar import CACHE_KEY, SHANGHAI, load_calendar
 from roundtable.workdays.models import CalendarDay, DayKind
 
@@ -16,10 +18,26 @@ FRIDAY = date(2026, 11, 27)
 THURSDAY_NOON = datetime(2026, 11, 26, 12, tzinfo=SHANGHAI)
 
 
+NOTE = "国务院办公厅关于2026年部分节假日安排的通知"
+
+
 @pytest.fixture
 def superuser(db):
     """An administrator: may do everything, the calendar included."""
     return UserFactory(phone="13800000099", name="管理员", is_superuser=True)
+
+
+@pytest.fixture
+def listed(db):
+    """Two days staff listed by hand, with the notice as their note."""
+    return [
+        CalendarDay.objects.create(
+            date=date(2026, 2, 14), kind=DayKind.WORKDAY, name="春节", note=NOTE
+        ),
+        CalendarDay.objects.create(
+            date=date(2026, 2, 21), kind=DayKind.HOLIDAY, name="春节", note=NOTE
+        ),
+    ]
 
 
 def calendar_events():
@@ -37,7 +55,7 @@ def calendar_events():
         ("outsider", False),
     ],
 )
-def test_who_may_edit_the_calendar(db, request, persona, allowed):
+def test_who_may_edit_the_calendar(listed, request, persona, allowed):
     user = request.getfixturevalue(persona)
     if allowed:
         actions.set_day(FRIDAY, DayKind.HOLIDAY, "测试", by=user)
@@ -66,7 +84,7 @@ def test_setting_a_day_is_audited(community_worker):
     }
 
 
-def test_changing_a_listed_day_keeps_its_note_and_records_what_it_was(community_worker):
+def test_changing_a_listed_day_keeps_its_note_and_records_what_it_was(listed, community_worker):
     actions.set_day(date(2026, 2, 21), DayKind.HOLIDAY, "春节假期", by=community_worker)
     day = CalendarDay.objects.get(date=date(2026, 2, 21))
     assert day.name == "春节假期" and "2026" in day.note
@@ -74,12 +92,12 @@ def test_changing_a_listed_day_keeps_its_note_and_records_what_it_was(community_
     assert (details["previous_kind"], details["previous_name"]) == ("holiday", "春节")
 
 
-def test_setting_a_day_to_what_it_is_records_nothing(community_worker):
+def test_setting_a_day_to_what_it_is_records_nothing(listed, community_worker):
     actions.set_day(date(2026, 2, 14), DayKind.WORKDAY, "春节", by=community_worker)
     assert not calendar_events().exists()
 
 
-def test_clearing_a_day_is_audited(community_worker):
+def test_clearing_a_day_is_audited(listed, community_worker):
     assert actions.clear_day(date(2026, 2, 14), by=community_worker)
     assert not CalendarDay.objects.filter(date=date(2026, 2, 14)).exists()
     event = calendar_events().get()
@@ -116,9 +134,33 @@ def test_set_day_refuses_what_cannot_be(community_worker, day, kind, name, field
 
 def test_load_calendar_reads_once_then_uses_the_cache(db, django_assert_num_queries):
     with django_assert_num_queries(1):
-        load_calendar()
+        calendar = load_calendar()
     with django_assert_num_queries(0):
-        assert not load_calendar().is_working_day(date(2026, 10, 1))
+        assert not load_calendar().is_working_day(date(2026, 10, 1))  # from the library
+    assert load_calendar() is calendar  # merged with the library once per set of listed days
+
+
+def test_migrate_leaves_2026_to_the_library(db):
+    # 0002 copied the 2026 notice into the table, 0003 dropped the copies again.
+    assert not CalendarDay.objects.exists()
+    due = load_calendar().add_working_days(datetime(2026, 2, 13, 23, 30, tzinfo=SHANGHAI), 5)
+    assert due.date() == date(2026, 2, 27)
+
+
+@pytest.mark.parametrize(
+    "day, kind, working",
+    [
+        (date(2026, 2, 14), DayKind.HOLIDAY, False),  # the library's 调休 Saturday, given off
+        (date(2026, 2, 21), DayKind.WORKDAY, True),  # a Spring Festival Saturday, worked
+        (date(2026, 10, 5), DayKind.WORKDAY, True),  # a National Day Monday, worked
+    ],
+)
+def test_a_day_set_by_staff_overrides_the_library(community_worker, day, kind, working):
+    assert load_calendar().is_working_day(day) is not working
+    actions.set_day(day, kind, "社区安排", by=community_worker)
+    assert load_calendar().is_working_day(day) is working
+    actions.clear_day(day, by=community_worker)
+    assert load_calendar().is_working_day(day) is not working
 
 
 def test_an_edit_moves_deadlines_at_once(community_worker):
@@ -137,3 +179,15 @@ def test_a_calendar_cached_before_the_commit_is_dropped_after_it(
         cache.set(CACHE_KEY, ([], []))  # another request read the old rows meanwhile
     assert cache.get(CACHE_KEY) is None
     assert not load_calendar().is_working_day(FRIDAY)
+
+
+def test_a_deadline_in_a_year_nobody_has_entered_counts_weekdays_and_warns_once(
+    db, caplog, monkeypatch
+):
+    monkeypatch.setattr(calendar_module, "_warned_years", set())
+    friday = datetime(2027, 2, 5, 10, tzinfo=SHANGHAI)  # the eve of the 2027 Spring Festival
+    with caplog.at_level(logging.WARNING, logger=calendar_module.__name__):
+        assert load_calendar().add_working_days(friday, 1).date() == date(2027, 2, 8)
+        assert load_calendar().add_working_days(friday, 5).date() == date(2027, 2, 12)
+    (warning,) = [r for r in caplog.records if r.name == calendar_module.__name__]
+    assert warning.levelname == "WARNING" and "2027" in warning.getMessage()

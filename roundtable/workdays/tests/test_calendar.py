@@ -1,5 +1,8 @@
-"""Working-day arithmetic, no database: hand-worked 2026 cases and properties (Hypothesis)."""
+"""Working-day arithmetic, no database: hand-worked 2026 cases on the library's schedule, staff
+days on top of it, years it does not cover, and properties (Hypothesis)."""
 
+import logging
+from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -7,18 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from roundtable.workdays.calendar import SHANGHAI, Calendar, local_date
-from roundtable.workdays.official import HOLIDAY, OFFICIAL, WORKDAY
+from roundtable.workdays import calendar as calendar_module
+from roundtable.workdays import official
+from roundtable.workdays.calendar import SHANGHAI, Calendar, build_calendar, local_date
 
-
-def official(year):
-    rows = OFFICIAL[year]
-    return Calendar(
-        [d for d, k, _ in rows if k == HOLIDAY], [d for d, k, _ in rows if k == WORKDAY]
-    )
-
-
-CAL = official(2026)
+CAL = build_calendar()  # the chinese-calendar library's schedule, nothing listed by staff
 
 
 def beijing(*args):
@@ -145,6 +141,121 @@ def test_a_date_listed_both_ways_is_a_holiday():
     both = Calendar(holidays=[date(2026, 3, 7)], workdays=[date(2026, 3, 7)])
     assert not both.is_working_day(date(2026, 3, 7))
     assert both.working_days_between(date(2026, 3, 6), date(2026, 3, 8)) == 0
+
+
+# The library's schedule, staff days on top of it, and the years it does not cover.
+
+
+@pytest.fixture
+def fresh_warnings(monkeypatch):
+    """Forget which years this process has warned of, so a test sees its own warnings."""
+    monkeypatch.setattr(calendar_module, "_warned_years", set())
+
+
+def warnings_of(caplog):
+    return [r.getMessage() for r in caplog.records if r.name == calendar_module.__name__]
+
+
+def test_the_library_has_the_2026_notice():
+    # 国务院办公厅关于2026年部分节假日安排的通知, 2025-11-04: every span and 调休 Saturday.
+    days = official.days_of(2026)
+    holidays = Counter(name for _d, kind, name in days if kind == official.HOLIDAY)
+    workdays = Counter(name for _d, kind, name in days if kind == official.WORKDAY)
+    assert holidays == {
+        "元旦": 3, "春节": 9, "清明": 3, "劳动节": 5, "端午": 3, "中秋": 3, "国庆节": 7
+    }  # fmt: skip
+    assert workdays == {"元旦": 1, "春节": 2, "劳动节": 1, "国庆节": 2}
+    assert [d for d, kind, _n in days if kind == official.WORKDAY and d.month == 2] == [
+        date(2026, 2, 14),
+        date(2026, 2, 28),
+    ]
+    assert all(d.weekday() >= 5 for d in official.WORKDAYS)
+
+
+def test_the_library_covers_2004_to_2026():
+    assert official.YEARS == frozenset(range(2004, 2027))
+    assert all(CAL.covers(year) for year in range(2004, 2027))
+    assert not CAL.covers(2003) and not CAL.covers(2027)
+
+
+@pytest.mark.parametrize(
+    "holidays, workdays, day, working",
+    [
+        ([], [date(2026, 2, 21)], date(2026, 2, 21), True),  # a festival Saturday worked
+        ([date(2026, 2, 14)], [], date(2026, 2, 14), False),  # the 调休 Saturday given off
+        ([], [date(2026, 10, 5)], date(2026, 10, 5), True),  # a National Day Monday worked
+        ([date(2026, 11, 27)], [], date(2026, 11, 27), False),  # a local day off
+    ],
+)
+def test_a_listed_day_overrides_the_library(holidays, workdays, day, working):
+    assert CAL.is_working_day(day) is not working
+    assert build_calendar(holidays, workdays).is_working_day(day) is working
+
+
+def test_a_listed_day_moves_the_deadline_the_library_gives():
+    friday = beijing(2026, 2, 13, 10)
+    assert CAL.add_working_days(friday, 2) == end_of(2026, 2, 24)
+    worked = build_calendar(workdays=[date(2026, 2, 21)])
+    assert worked.add_working_days(friday, 2) == end_of(2026, 2, 21)
+    off = build_calendar(holidays=[date(2026, 2, 14)])
+    assert off.add_working_days(friday, 1) == end_of(2026, 2, 24)
+    assert off.working_days_between(date(2025, 12, 31), date(2026, 12, 31)) == 247
+
+
+@pytest.mark.parametrize("year", [2027, 2028])
+def test_an_uncovered_year_counts_monday_to_friday_and_warns_once(fresh_warnings, caplog, year):
+    # The 2027 Spring Festival (6 February) and 2028's (26 January) are not in the library.
+    with caplog.at_level(logging.WARNING):
+        for month, day in [(1, 1), (1, 26), (2, 8), (10, 1)]:
+            start = beijing(year, month, day, 10)
+            assert CAL.add_working_days(start, 10) == Calendar().add_working_days(start, 10)
+    assert len(warnings_of(caplog)) == 1
+    assert str(year) in warnings_of(caplog)[0] and "/work/calendar/" in warnings_of(caplog)[0]
+    whole_year = date(year - 1, 12, 31), date(year, 12, 31)
+    assert CAL.working_days_between(*whole_year) == Calendar().working_days_between(*whole_year)
+
+
+def test_a_deadline_running_into_an_uncovered_year_warns_of_that_year(fresh_warnings, caplog):
+    with caplog.at_level(logging.WARNING):
+        assert CAL.add_working_days(beijing(2026, 12, 30, 10), 3) == end_of(2027, 1, 4)
+        CAL.add_working_days(beijing(2026, 11, 2, 10), 3)  # all in 2026: no warning
+    (message,) = warnings_of(caplog)
+    assert "2027" in message and "2026" not in message
+
+
+def test_a_year_with_days_listed_by_staff_is_covered(fresh_warnings, caplog):
+    entered = build_calendar(holidays=[date(2027, 2, 8), date(2027, 2, 9)])
+    assert entered.covers(2027) and not entered.covers(2028)
+    with caplog.at_level(logging.WARNING):
+        assert entered.add_working_days(beijing(2027, 2, 5, 10), 1) == end_of(2027, 2, 10)
+    assert warnings_of(caplog) == []
+
+
+def test_a_calendar_that_knows_no_years_never_warns(fresh_warnings, caplog):
+    with caplog.at_level(logging.WARNING):
+        Calendar().add_working_days(beijing(2031, 5, 6, 10), 5)
+    assert Calendar().covers(2031) and warnings_of(caplog) == []
+
+
+@pytest.mark.parametrize(
+    "day",
+    [date(2000, 1, 1), date(2003, 6, 30), date(2027, 6, 30), date(2099, 12, 30)],
+)
+def test_nothing_fails_outside_the_librarys_years(fresh_warnings, day):
+    start = datetime.combine(day, datetime.min.time(), tzinfo=SHANGHAI)
+    due = CAL.add_working_days(start, 15)
+    assert due == Calendar().add_working_days(start, 15)
+    assert CAL.is_working_day(day) is (day.weekday() < 5)
+    assert CAL.working_days_between(day, due.date()) == 15
+
+
+def test_counting_across_every_year_the_calendar_takes():
+    weekdays = Calendar().working_days_between(date(1999, 12, 31), date(2100, 12, 31))
+    official_2004_to_2026 = CAL.working_days_between(date(2003, 12, 31), date(2026, 12, 31))
+    plain_2004_to_2026 = Calendar().working_days_between(date(2003, 12, 31), date(2026, 12, 31))
+    assert CAL.working_days_between(date(1999, 12, 31), date(2100, 12, 31)) == (
+        weekdays - plain_2004_to_2026 + official_2004_to_2026
+    )
 
 
 # Properties, against a day-by-day reference, on random calendars and the official one.

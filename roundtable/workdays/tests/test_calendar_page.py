@@ -48,6 +48,51 @@ def test_a_year_with_nothing_listed_says_so(worker_client):
     assert 'class="message warning"' in response.content.decode()
 
 
+@pytest.mark.parametrize("year", ["2027", "2028"])
+def test_a_year_the_library_lacks_shows_the_notice(worker_client, year):
+    response = worker_client.get(URL, {"year": year})
+    html = response.content.decode()
+    assert response.status_code == 200 and response.context["covered"] is False
+    assert f"{year}年的国务院节假日安排尚未收录：该年按周一至周五工作日计算" in html
+    assert '<a href="#edit">在此录入</a>' in html
+    assert html.count('<td class="holiday') == 0 and html.count('<td class="workday') == 0
+
+
+def test_the_notice_speaks_english_too(worker_client):
+    response = worker_client.get(URL, {"year": "2027"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert (
+        "The State Council's holiday schedule for 2027 is not included yet: that year "
+        "counts Monday to Friday as working days." in response.content.decode()
+    )
+
+
+def test_a_year_the_library_has_shows_no_notice(worker_client):
+    html = worker_client.get(URL, {"year": "2026"}).content.decode()
+    assert 'id="not-covered"' not in html and "尚未收录" not in html
+    assert "chinese-calendar" in html
+
+
+def test_a_year_staff_have_entered_is_covered(worker_client):
+    CalendarDay.objects.create(date=date(2027, 2, 8), kind="holiday", name="春节")
+    response = worker_client.get(URL, {"year": "2027"})
+    html = response.content.decode()
+    assert response.context["covered"] is True and 'id="not-covered"' not in html
+    assert "chinese-calendar 库尚未收录2027年" in html
+    (run,) = response.context["runs"]
+    assert (run["first"].name, run["first"].local, run["count"]) == ("春节", True, 1)
+
+
+def test_a_day_set_here_shows_on_top_of_the_library(worker_client):
+    CalendarDay.objects.create(date=date(2026, 2, 14), kind="holiday", name="社区安排")
+    response = worker_client.get(URL, {"year": "2026"})
+    html = response.content.decode()
+    assert html.count('<td class="holiday') == 34 and html.count('<td class="workday') == 5
+    runs = [(r["first"].date, r["first"].name, r["first"].local) for r in response.context["runs"]]
+    assert (date(2026, 2, 14), "社区安排", True) in runs
+    assert (date(2026, 2, 15), "春节", False) in runs
+    assert "在此设置" in html and "国务院（chinese-calendar）" in html
+
+
 @pytest.mark.parametrize("year", ["1999", "2101", "abc", "-1"])
 def test_years_outside_the_calendar_are_not_found(worker_client, year):
     assert worker_client.get(URL, {"year": year}).status_code == 404
@@ -85,6 +130,7 @@ def test_setting_a_day_on_the_page(worker_client, community_worker):
 
 
 def test_as_usual_clears_a_listed_day(worker_client):
+    CalendarDay.objects.create(date=date(2026, 2, 14), kind="holiday", name="社区安排")
     response = worker_client.post(URL, {"date": "2026-02-14", "kind": "usual", "name": ""})
     assert response.status_code == 302 and response["Location"].endswith("?year=2026#m2")
     assert not CalendarDay.objects.filter(date=date(2026, 2, 14)).exists()
