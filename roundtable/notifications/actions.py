@@ -1,29 +1,40 @@
 """Telling people things: an in-app notification, and an SMS when it matters."""
 
-import logging
-
+from django.db import transaction
 from django.utils import timezone
 
 from roundtable.common.rows import insert
 
 from .models import Notification
-from .sms import SmsError, send_sms
-
-logger = logging.getLogger(__name__)
+from .tasks import send_notification_sms
 
 
 def notify(user, text, *, url="", sms=False):
-    """Leave a notification for `user`; also text their phone when `sms` is set."""
+    """Leave a notification for `user`; when `sms` is set, also text it to their phone once the
+    transaction commits (send_sms_later)."""
     if user is None:
         return None
     notification = Notification(user=user, text=text[:500], url=url)
     insert(notification)  # every step tells someone: plain SQL, cheaper than the ORM's save
     if sms and user.phone:
-        try:
-            send_sms(user.phone, text)
-        except SmsError:
-            logger.exception("SMS to %s failed", user.masked_phone)
+        send_sms_later(notification)
     return notification
+
+
+def send_sms_later(notification):
+    """Text `notification` to its person by a task enqueued after the commit.
+
+    After the commit, so a rollback texts nobody; by a task, so the request never waits for the
+    SMS gateway. `robust`: if even enqueueing fails, it is logged and the committed request
+    still succeeds, its in-app notification in place.
+    """
+    pk = notification.pk
+
+    # A function, not a partial: Django names a robust callback that fails by its __qualname__.
+    def enqueue():
+        send_notification_sms.enqueue(pk)
+
+    transaction.on_commit(enqueue, robust=True)
 
 
 def mark_read(user, *, ids=None):

@@ -8,6 +8,9 @@ A provider backend is a class with one method::
 
 and is selected with SMS_BACKEND=path.to.AliyunBackend. Messages are short plain text; the
 signature from SMS_SIGNATURE is prepended by `send_sms`.
+
+`send_sms` calls the backend at once and waits for it. Notifications do not call it inside a
+request: `notify(..., sms=True)` leaves it to a task run after the commit (tasks.py).
 """
 
 import abc
@@ -60,6 +63,8 @@ class MemoryBackend(BaseBackend):
 
 
 def send_sms(phone, text):
+    """Hand `text`, signed, to the configured backend now; SmsError (or the provider's own
+    error) if it cannot take it."""
     backend = import_string(settings.SMS_BACKEND)()
     backend.send(phone, f"{settings.SMS_SIGNATURE}{text}")
 
