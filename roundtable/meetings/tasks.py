@@ -12,8 +12,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import task
 
+from roundtable.common.actions import InvalidTransition
+
 from . import messages
-from .actions import InvalidTransition, hold_meeting
+from .actions import hold_meeting
 from .models import ANNOUNCED, Meeting, MeetingReminder, Registration, ReminderKind
 from .models import RegistrationStatus as Reg
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from roundtable.common.actions import InvalidTransition
 from roundtable.common.dates import cn_datetime
 from roundtable.common.masking import mask_phone
 from roundtable.people import actions as people_actions
@@ -17,7 +18,7 @@ from roundtable.people.login_codes import LoginRefused, check_login_code, send_l
 from roundtable.people.views import client_ip
 
 from . import actions
-from .actions import InvalidTransition
+from .actions.common import refusal
 from .models import IN_SESSION, Meeting
 from .views_common import run
 
@@ -33,7 +34,7 @@ def window_refusal(meeting, now=None):
     """Why nobody can check in now, in the words of the check-in action; None when they can."""
     now = now or timezone.now()
     if meeting.status not in IN_SESSION:
-        return str(InvalidTransition(meeting.status, "check_in"))
+        return refusal(InvalidTransition(meeting.status, "check_in"))
     if now < meeting.check_in_opens_at:
         return _("Check-in opens at %(when)s.") % {"when": cn_datetime(meeting.check_in_opens_at)}
     if now > meeting.check_in_closes_at:

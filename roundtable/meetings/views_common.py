@@ -4,7 +4,7 @@ import functools
 
 import segno
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -12,9 +12,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from roundtable.audit import versions
+from roundtable.common import views
 from roundtable.people.permissions import Perm, communities_in_scope, may, require
 
-from .actions import InvalidTransition
+from .actions.common import refusal
 from .models import Meeting, Registration
 from .models import RegistrationStatus as Reg
 
@@ -72,33 +73,17 @@ def _registration_sql():
     )
 
 
-def posted(request):
-    """The form data of a POST, else None (a GET shows unbound forms)."""
-    return request.POST if request.method == "POST" else None
-
-
 def run(request, call, form=None, success=""):
-    """Call the action; a refusal goes on the form (or in a message) and changes nothing.
+    """common.views.run, a refused move worded as a meeting's; the result, or None if refused.
 
-    Returns the action's result, or None when it was refused.
+    A refused permission is a message here too, not an error page: a check-in code of another
+    meeting, an account closed meanwhile.
     """
     try:
-        result = call()
-    except InvalidTransition as error:
-        messages.error(request, str(error))  # the meeting moved on: the input itself is fine
-    except ValidationError as error:
-        if form is None:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            form.add_error(None, error.messages)
+        return views.run(request, call, form, success, refusal=refusal)
     except PermissionDenied as error:
         messages.error(request, str(error) or _("You may not do this here."))
-    else:
-        if success:
-            messages.success(request, success)
-        return result if result is not None else True
-    return None
+        return None
 
 
 def run_page_action(request, actions, forms, call_with):

@@ -10,13 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from roundtable.common.views import posted
 from roundtable.people.permissions import Perm, may
 
 from . import actions, metrics
 from .forms import CancelForm, MeetingForm
 from .models import ANNOUNCED, HELD, Attendance, Meeting, Registration, Status
 from .models import RegistrationStatus as Reg
-from .views_common import back, posted, registration_counts, run, staff_communities, staff_meeting
+from .views_common import back, registration_counts, run, staff_communities, staff_meeting
 
 PER_PAGE = 30
 

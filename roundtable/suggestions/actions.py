@@ -7,12 +7,13 @@ to be sent after the commit.
 
 from datetime import timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roundtable.audit.log import record
+from roundtable.common.actions import InvalidTransition, check, refresh
 
 from . import deadlines, messages, tallies
 from .models import SYSTEM, TRANSITIONS, Rating, Status, Step, StepKind, Suggestion
@@ -21,24 +22,16 @@ from .permissions import may_move, role_for
 ACTION_LABELS = {kind.value: kind.label for kind in StepKind}
 
 
-class InvalidTransition(Exception):
-    """The step is not possible in the suggestion's present status (distinct from not allowed)."""
-
-    def __init__(self, status, action):
-        self.status, self.action = status, action
-        super().__init__(
-            _("This suggestion is “%(status)s” now, so it cannot be “%(action)s”.")
-            % {"status": Status(status).label, "action": ACTION_LABELS.get(action, action)}
-        )
-
-
-def _require(condition, message):
-    if not condition:
-        raise ValidationError(message)
+def refusal(error):
+    """An InvalidTransition of a suggestion, in words: what it is now and what it cannot be."""
+    return _("This suggestion is “%(status)s” now, so it cannot be “%(action)s”.") % {
+        "status": Status(error.status).label,
+        "action": ACTION_LABELS.get(error.action, error.action),
+    }
 
 
 @transaction.atomic
-def _transition(suggestion, action, *, by, note="", target=None, check=None, **fields):
+def _transition(suggestion, action, *, by, note="", target=None, precheck=None, **fields):
     """Move `suggestion` by the table row `action`; returns the Step written."""
     move = TRANSITIONS[action]
     current = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
@@ -47,8 +40,8 @@ def _transition(suggestion, action, *, by, note="", target=None, check=None, **f
         raise PermissionDenied(_("You may not do this to this suggestion."))
     if current.status not in move.sources:
         raise InvalidTransition(current.status, action)
-    if check:
-        check(current)
+    if precheck:
+        precheck(current)
     before = current.status
     for name, value in {**fields, "status": target or move.target or before}.items():
         setattr(current, name, value)
@@ -73,7 +66,7 @@ def _transition(suggestion, action, *, by, note="", target=None, check=None, **f
         status=current.status,
         note=note[:500],
     )
-    suggestion.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
+    refresh(suggestion, current)
     transaction.on_commit(lambda: messages.after_step(step))
     return step
 
@@ -83,7 +76,7 @@ def dispatch(suggestion, *, by, owner, category=None, urgent=False, note="", res
 
     resolve_by defaults to the category's working days; a meeting's resolution sets its own.
     """
-    _require(
+    check(
         owner.community_id in (None, suggestion.community_id),
         _("Choose an organisation of this community."),
     )
@@ -108,14 +101,14 @@ def dispatch(suggestion, *, by, owner, category=None, urgent=False, note="", res
 
 def reject(suggestion, *, by, reason):
     """Not accepted (invalid); the reason is shown to the submitter."""
-    _require(reason.strip(), _("Give the reason; the resident will read it."))
+    check(reason.strip(), _("Give the reason; the resident will read it."))
     return _transition(suggestion, "reject", by=by, note=reason, invalid_reason=reason)
 
 
 def merge(suggestion, *, by, into):
     """A duplicate: its submitter follows the surviving suggestion from now on."""
-    _require(into.pk != suggestion.pk, _("A suggestion cannot be merged into itself."))
-    _require(
+    check(into.pk != suggestion.pk, _("A suggestion cannot be merged into itself."))
+    check(
         into.community_id == suggestion.community_id
         and into.status not in {Status.INVALID, Status.MERGED},
         _("Merge into a valid suggestion of this community."),
@@ -125,7 +118,7 @@ def merge(suggestion, *, by, into):
 
 def answer(suggestion, *, by, text):
     """Answered on the spot: counts as responded; the submitter is asked to rate it."""
-    _require(text.strip(), _("Write the answer the resident will read."))
+    check(text.strip(), _("Write the answer the resident will read."))
     return _transition(
         suggestion, "answer", by=by, note=text, result=text, responded_at=timezone.now()
     )
@@ -138,7 +131,7 @@ def accept(suggestion, *, by, note=""):
 
 def return_suggestion(suggestion, *, by, reason):
     """The owner organisation hands it back to triage, with a reason (首接负责)."""
-    _require(reason.strip(), _("Say why it is not yours to handle."))
+    check(reason.strip(), _("Say why it is not yours to handle."))
     return _transition(
         suggestion,
         "return",
@@ -158,8 +151,8 @@ def contact(suggestion, *, by, note=""):
 
 def request_extension(suggestion, *, by, until, reason):
     """Ask for a later resolve-by date; the community decides."""
-    _require(reason.strip(), _("Give the reason for the extension."))
-    _require(
+    check(reason.strip(), _("Give the reason for the extension."))
+    check(
         suggestion.resolve_by is None or until > suggestion.resolve_by,
         _("The new date must be later than the present deadline."),
     )
@@ -172,7 +165,7 @@ def decide_extension(suggestion, *, by, approve, note=""):
     """Approve (the deadline moves) or refuse a requested extension."""
 
     def pending(current):
-        _require(current.pending_extension_until, _("No extension has been requested."))
+        check(current.pending_extension_until, _("No extension has been requested."))
 
     fields = {"pending_extension_until": None}
     if approve:
@@ -184,7 +177,7 @@ def decide_extension(suggestion, *, by, approve, note=""):
         "decide_extension",
         by=by,
         note=f"{verdict} {note}".strip(),
-        check=pending,
+        precheck=pending,
         **fields,
     )
 
@@ -201,7 +194,7 @@ def resume(suggestion, *, by, note=""):
 
 def respond(suggestion, *, by, result):
     """The owner organisation reports the result (已答复); photos are attached by the caller."""
-    _require(result.strip(), _("Describe what was done."))
+    check(result.strip(), _("Describe what was done."))
     return _transition(
         suggestion, "respond", by=by, note=result, result=result, responded_at=timezone.now()
     )
@@ -214,7 +207,7 @@ def approve_response(suggestion, *, by, note=""):
 
 def send_back(suggestion, *, by, note):
     """The response is not good enough: back to handling."""
-    _require(note.strip(), _("Say what is still missing."))
+    check(note.strip(), _("Say what is still missing."))
     return _transition(suggestion, "send_back", by=by, note=note)
 
 
@@ -236,7 +229,7 @@ def auto_close(suggestion):
 
 def request_termination(suggestion, *, by, reason):
     """The owner organisation asks to stop handling (e.g. unlawful); the community decides."""
-    _require(reason.strip(), _("Give the reason for ending it."))
+    check(reason.strip(), _("Give the reason for ending it."))
     return _transition(
         suggestion, "request_termination", by=by, note=reason, pending_termination=True
     )
@@ -246,7 +239,7 @@ def decide_termination(suggestion, *, by, approve, note=""):
     """Approve the termination (it ends) or refuse it (handling goes on)."""
 
     def pending(current):
-        _require(current.pending_termination, _("No termination has been requested."))
+        check(current.pending_termination, _("No termination has been requested."))
 
     target = Status.TERMINATED if approve else None
     fields = {"pending_termination": False}
@@ -258,7 +251,7 @@ def decide_termination(suggestion, *, by, approve, note=""):
         "decide_termination",
         by=by,
         target=target,
-        check=pending,
+        precheck=pending,
         note=f"{verdict} {note}".strip(),
         **fields,
     )

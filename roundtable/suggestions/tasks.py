@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from roundtable.common.actions import InvalidTransition
 from roundtable.notifications.actions import notify
 from roundtable.people.models import RoleAssignment
 from roundtable.people.permissions import Perm, role_has
@@ -47,7 +48,7 @@ def _flag_overdue(now):
     for suggestion in Suggestion.objects.overdue(now).filter(is_overdue=False):
         try:
             actions.flag_overdue(suggestion)
-        except actions.InvalidTransition:
+        except InvalidTransition:
             continue  # moved on since the query; the next pass will see it
         flagged += 1
     return flagged
@@ -100,7 +101,7 @@ def _auto_close(now):
     for suggestion in stale:
         try:
             actions.auto_close(suggestion)
-        except actions.InvalidTransition:
+        except InvalidTransition:
             continue  # rated since the query
         closed += 1
     return closed

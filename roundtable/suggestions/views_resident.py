@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roundtable.audit.versions import versioned_community
+from roundtable.common.actions import InvalidTransition
 from roundtable.common.http import ELDER_COOKIE
 from roundtable.people.models import Role
 from roundtable.places.models import Community, Home
@@ -164,8 +165,8 @@ def rate(request, reference):
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
             )
-        except actions.InvalidTransition as error:
-            messages.error(request, str(error))
+        except InvalidTransition as error:
+            messages.error(request, actions.refusal(error))
             return redirect(suggestion)
         suggestion.refresh_from_db()
         messages.success(request, _rated_message(suggestion))

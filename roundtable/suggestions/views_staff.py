@@ -3,15 +3,15 @@
 import threading
 from datetime import timedelta
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import CharField, Q
 from django.db.models.functions import MD5, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .actions import InvalidTransition
+from roundtable.common.views import run
+
+from .actions import refusal
 from .models import OPEN, Status, Suggestion
 from .similarity import DuplicateIndex, is_duplicate
 
@@ -27,19 +27,13 @@ REASONS = {
 
 
 def run_action(request, form, call, success):
-    """Call the action with the form's data; a refusal goes on the form and nothing changes."""
+    """Call the action with the form's data (common.views.run); True when it was done."""
     if not form.is_valid():
         return False
-    try:
-        call(form.cleaned_data)
-    except InvalidTransition as error:
-        messages.error(request, str(error))  # the status moved on: the form itself is fine
-        return False
-    except ValidationError as error:
-        form.add_error(None, error.messages)
-        return False
-    messages.success(request, success % form.cleaned_data)
-    return True
+    done = run(
+        request, lambda: call(form.cleaned_data), form, success % form.cleaned_data, refusal=refusal
+    )
+    return done is not None
 
 
 def _record(suggestion):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roundtable.audit.log import record
+from roundtable.common.actions import InvalidTransition
 from roundtable.people.permissions import acting_role, may
 from roundtable.places.models import Community
 
@@ -45,17 +46,6 @@ EDITABLE = {
     "visibility", "electorate_kind", "rule", "non_voter_policy", "policy_clause", "quorum",
     "threshold", "advisory",
 }  # fmt: skip
-
-
-class InvalidTransition(Exception):
-    """The step is not possible in the poll's present status (distinct from not allowed)."""
-
-    def __init__(self, status, action):
-        self.status, self.action = status, action
-        super().__init__(
-            _("This poll is “%(status)s” now, so this cannot be done.")
-            % {"status": Status(status).label}
-        )
 
 
 # Officers: the poll itself

@@ -3,7 +3,9 @@
 from django.utils import timezone
 from django_tasks import task
 
-from .actions import InvalidTransition, close_poll
+from roundtable.common.actions import InvalidTransition
+
+from .actions import close_poll
 from .models import Poll, Status
 
 

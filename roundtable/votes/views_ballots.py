@@ -11,11 +11,12 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from roundtable.common.views import posted
 from roundtable.people.permissions import Perm, may
 
 from . import actions
 from .forms import HandsForm, PaperBallotForm, ResolveForm
-from .views_common import poll_for_officer, posted, require, run
+from .views_common import poll_for_officer, require, run
 
 
 @login_required

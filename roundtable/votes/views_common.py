@@ -5,13 +5,13 @@ An officer is anyone who may run a poll or enter its ballots in the poll's place
 see but may not take (an officer who enters ballots trying to close the poll).
 """
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from roundtable.common import views
+from roundtable.people import permissions
 from roundtable.people.permissions import (
     Perm,
     assignments,
@@ -22,7 +22,6 @@ from roundtable.people.permissions import (
 )
 from roundtable.places.models import Community
 
-from .actions import InvalidTransition
 from .models import Poll, Status
 
 OFFICER_PERMS = (Perm.RUN_POLL, Perm.ENTER_BALLOTS)
@@ -67,8 +66,8 @@ def poll_for_officer(user, pk):
 
 
 def require(user, perm, poll):
-    if not may(user, perm, poll.scope):
-        raise PermissionDenied(_("You may not do this in this poll."))
+    """PermissionDenied unless `user` may do `perm` in the poll's place."""
+    permissions.require(may(user, perm, poll.scope), _("You may not do this in this poll."))
 
 
 def public_poll(code, pk):
@@ -82,24 +81,13 @@ def public_poll(code, pk):
     )
 
 
-def posted(request):
-    """The form data of a POST (even an empty one, which is still a submission), else None."""
-    return request.POST if request.method == "POST" else None
+def refusal(error):
+    """An InvalidTransition of a poll, in words: what it is now."""
+    return _("This poll is “%(status)s” now, so this cannot be done.") % {
+        "status": Status(error.status).label
+    }
 
 
 def run(request, call, form=None):
-    """Call the action; a refusal goes on the form (or in a message) and changes nothing.
-
-    Returns the action's result, or None when it was refused.
-    """
-    try:
-        return call()
-    except InvalidTransition as error:
-        messages.error(request, str(error))  # the poll moved on: the form itself is fine
-    except ValidationError as error:
-        if form is None:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            form.add_error(None, error.messages)
-    return None
+    """common.views.run, a refused step worded as a poll's; the result, or None if refused."""
+    return views.run(request, call, form, refusal=refusal)

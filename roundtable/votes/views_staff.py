@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from roundtable.common.photos import save_photo
+from roundtable.common.views import posted
 from roundtable.people.permissions import Perm, buildings_in_scope, may
 
 from . import actions, results
@@ -25,7 +26,6 @@ from .views_common import (
     officer_communities,
     officer_polls,
     poll_for_officer,
-    posted,
     require,
     run,
 )

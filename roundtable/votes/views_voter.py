@@ -14,13 +14,14 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
+from roundtable.common.views import posted
 from roundtable.people.permissions import Perm, may
 
 from . import actions
 from .ballots import BallotRefused, require_voting
 from .forms import BallotForm, VoteForm
 from .models import Ballot, Channel, Method, Option, Poll, Status, Voter
-from .views_common import is_officer, posted, run
+from .views_common import is_officer, run
 
 RECEIPT_COOKIE = "receipt"
 

@@ -6,6 +6,8 @@ then the input (ValidationError), writes, and records an audit event "meeting.<v
 Messages to people go out after the commit.
 """
 
+from roundtable.common.actions import InvalidTransition
+
 from .agenda import (
     add_agenda_item,
     propose_hot_topics,
@@ -14,7 +16,6 @@ from .agenda import (
     reorder_agenda,
 )
 from .attendance import check_in, check_in_by_code
-from .common import InvalidTransition
 from .outcomes import (
     add_action_item,
     add_resolution,

@@ -5,12 +5,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roundtable.common.actions import check
 from roundtable.suggestions.models import Status as SuggestionStatus
 from roundtable.suggestions.models import Suggestion
 
 from ..hot_topics import hot_topics
 from ..models import AGENDA_OPEN, ANNOUNCED, AgendaItem, AgendaItemKind, Status
-from .common import audit, check, locked, require_status, role_of, transition
+from .common import audit, locked, require_status, role_of, transition
 
 MAX_MINUTES = 240
 

@@ -1,12 +1,14 @@
-"""What every meeting action shares: the permission check, the row lock and the status move."""
+"""What every meeting action shares: the permission check, the row lock, the status move and
+how a refused move is worded."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from roundtable.audit.log import record
+from roundtable.common.actions import InvalidTransition, refresh
+from roundtable.common.actions import check as check  # attendance.py's import, for now
 from roundtable.people.permissions import Perm, acting_role, may, require
 from roundtable.places.models import Community
 
@@ -27,21 +29,12 @@ ACTION_LABELS = {
 }
 
 
-class InvalidTransition(Exception):
-    """Not possible in the meeting's present status (distinct from not allowed)."""
-
-    def __init__(self, status, action):
-        self.status, self.action = status, action
-        super().__init__(
-            _("This meeting is “%(status)s” now, so it cannot be %(action)s.")
-            % {"status": Status(status).label, "action": ACTION_LABELS.get(action, action)}
-        )
-
-
-def check(condition, message):
-    """Refuse bad input with a message the person can act on."""
-    if not condition:
-        raise ValidationError(message)
+def refusal(error):
+    """An InvalidTransition of a meeting, in words: what it is now and what it cannot be."""
+    return _("This meeting is “%(status)s” now, so it cannot be %(action)s.") % {
+        "status": Status(error.status).label,
+        "action": ACTION_LABELS.get(error.action, error.action),
+    }
 
 
 def role_of(by, meeting, permission=Perm.ORGANISE_MEETING):
@@ -60,11 +53,6 @@ def locked(meeting):
 def require_status(meeting, allowed, action):
     if meeting.status not in allowed:
         raise InvalidTransition(meeting.status, action)
-
-
-def refresh(meeting, current):
-    """Copy the saved row's fields onto the caller's object."""
-    meeting.__dict__.update({k: v for k, v in current.__dict__.items() if not k.startswith("_")})
 
 
 def audit(obj, action, *, by, role, meeting, **details):

@@ -8,13 +8,14 @@ from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from roundtable.common.actions import check
 from roundtable.people.permissions import Perm, may, require
 from roundtable.suggestions import actions as suggestion_actions
 from roundtable.suggestions.intake import submit_suggestion
 from roundtable.suggestions.models import Channel
 
 from ..models import IN_SESSION, ActionItem, Minutes, Opinion, Resolution, Stance
-from .common import audit, check, locked, require_status, role_of, transition
+from .common import audit, locked, require_status, role_of, transition
 
 MAX_TEXT = 2000
 MAX_MINUTES_TEXT = 50000

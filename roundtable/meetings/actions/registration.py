@@ -9,12 +9,13 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roundtable.common.actions import check
 from roundtable.people.permissions import Perm, acting_role, may, require
 
 from .. import messages
 from ..models import ANNOUNCED, Registration
 from ..models import RegistrationStatus as Reg
-from .common import audit, check, locked, require_status, role_of
+from .common import audit, locked, require_status, role_of
 
 ACTIVE = (Reg.REGISTERED, Reg.WAITLISTED)
 

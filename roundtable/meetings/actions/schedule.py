@@ -8,12 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roundtable.common.actions import check, refresh
 from roundtable.people.models import Role
 from roundtable.people.permissions import Perm, acting_role, may, require
 
 from .. import messages
 from ..models import ANNOUNCED, EDITABLE, Kind, Meeting, Status, default_times
-from .common import audit, check, locked, refresh, require_status, role_of, transition
+from .common import audit, locked, require_status, role_of, transition
 from .registration import promote_waitlisted
 
 UPDATABLE = {
