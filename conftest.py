@@ -104,6 +104,8 @@ def _test_settings(settings, tmp_path):
     }
     settings.SMS_BACKEND = "roundtable.notifications.sms.MemoryBackend"
     settings.SMS_FILE_PATH = tmp_path / "sms.jsonl"
+    # Tasks (an SMS after its commit, …) run at once; a module's own backend takes precedence.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     MemoryBackend.outbox.clear()

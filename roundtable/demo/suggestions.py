@@ -158,7 +158,7 @@ def messages_without_sms():
     """
     with (
         mock.patch("django.db.transaction.on_commit", lambda func, *a, **k: func()),
-        mock.patch("roundtable.notifications.actions.send_sms", lambda phone, text: None),
+        mock.patch("roundtable.notifications.actions.send_sms_later", lambda notification: None),
     ):
         yield
 

@@ -20,7 +20,7 @@ def _now():
 
 
 def test_registered_people_are_reminded_the_day_before_and_2_hours_before_once_each(
-    meeting, community_worker, clock, sms_outbox
+    meeting, community_worker, clock, sms_outbox, django_capture_on_commit_callbacks
 ):
     actions.update_meeting(meeting, by=community_worker, capacity=1)
     registered, waiting = people(2)
@@ -35,7 +35,8 @@ def test_registered_people_are_reminded_the_day_before_and_2_hours_before_once_e
         START - timedelta(hours=1),
     ):
         clock.move_to(moment)
-        sent.append(remind(_now()))
+        with django_capture_on_commit_callbacks(execute=True):  # the SMS leave after the commit
+            sent.append(remind(_now()))
     assert sent == [0, 1, 0, 1, 0]
     kinds = MeetingReminder.objects.values_list("kind", flat=True).order_by("pk")
     assert list(kinds) == [ReminderKind.DAY_BEFORE, ReminderKind.TWO_HOURS]
