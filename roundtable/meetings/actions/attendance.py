@@ -7,12 +7,12 @@ make a second check-in, even at the same instant, find the first instead of coun
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roundtable.common.dates import cn_datetime
-from roundtable.common.rows import concrete_columns, from_row
 from roundtable.people.models import User
 from roundtable.people.permissions import Perm, require
 from roundtable.people.phones import is_mobile, normalize_phone
@@ -21,30 +21,19 @@ from ..models import IN_SESSION, Attendance, CheckInChannel, Meeting
 from .common import audit, check, require_status, role_of
 
 WINDOW_FIELDS = ("status", "starts_at", "ends_at", "check_in_opens_before")
-# Those and the meeting's id, community and code, in the model's order as Model.from_db needs.
-WINDOW_COLUMNS = concrete_columns(Meeting, {"id", "community_id", "check_in_token", *WINDOW_FIELDS})
 
 
-# The window as stored now, in plain SQL read by a plain cursor: a hall scans the poster at once,
-# and the ORM's compiling of the query (or a raw queryset's column mapping) would cost more than
-# the query.
-WINDOW_SQL = f"SELECT {', '.join(WINDOW_COLUMNS)} FROM {Meeting._meta.db_table} WHERE {{}} = %s"
-
-
-def _window(column, value):
-    """The meeting's id, community, code, status and times, by `column`; DoesNotExist if none."""
-    with connection.cursor() as cursor:
-        cursor.execute(WINDOW_SQL.format(column), [value])
-        row = cursor.fetchone()
-    if row is None:
-        raise Meeting.DoesNotExist
-    return from_row(Meeting, WINDOW_COLUMNS, row)
+def _window(**lookup):
+    """The meeting's id, community, code, status and times (a hall scans the poster at once:
+    nothing else is read); Meeting.DoesNotExist if none matches."""
+    fields = ("community", "check_in_token", *WINDOW_FIELDS)
+    return Meeting.objects.only(*fields).get(**lookup)
 
 
 def _reread_window(meeting):
     """The meeting's status and times as stored now: it may have been cancelled or moved since
     the caller read it. The caller's related objects (community, station) are kept."""
-    current = _window("id", meeting.pk)
+    current = _window(pk=meeting.pk)
     for name in WINDOW_FIELDS:
         setattr(meeting, name, getattr(current, name))
 
@@ -90,21 +79,12 @@ def _existing(meeting, who):
     return None  # a walk-in known by name alone cannot be told apart from a namesake
 
 
-ATTENDANCE_COLUMNS = tuple(f.attname for f in Attendance._meta.concrete_fields)
-
-# The person's row, or a walk-in row with their number, in one query. Plain SQL, as the ORM's
-# compiling of the OR would cost more than the query itself.
-OWN_OR_WALK_IN_SQL = f"""
-SELECT {", ".join(ATTENDANCE_COLUMNS)} FROM {Attendance._meta.db_table}
-WHERE meeting_id = %s AND (user_id = %s OR (user_id IS NULL AND phone = %s))
-"""
-
-
 def _own_or_claimed(meeting, user):
     """Their row; else a walk-in row with their number, which becomes theirs; else None."""
-    with connection.cursor() as cursor:
-        cursor.execute(OWN_OR_WALK_IN_SQL, [meeting.pk, user.pk, user.phone or None])
-        found = [from_row(Attendance, ATTENDANCE_COLUMNS, row) for row in cursor.fetchall()]
+    theirs = Q(user=user)
+    if user.phone:
+        theirs |= Q(user=None, phone=user.phone)
+    found = list(meeting.attendances.filter(theirs))
     own = [attendance for attendance in found if attendance.user_id == user.pk]
     if own:
         return own[0]
@@ -138,7 +118,7 @@ def check_in(meeting, *, by, token=None, user=None, name="", phone=""):
 def check_in_by_code(token, *, by):
     """`check_in` of the logged-in `by` scanning the poster, the meeting found by its code (one
     query for it, where a page would first read it whole); Meeting.DoesNotExist if none."""
-    meeting = _window("check_in_token", token)
+    meeting = _window(check_in_token=token)
     return _checked_in(meeting, by, *_by_scan(meeting, by, token))
 
 
@@ -147,9 +127,8 @@ def _checked_in(meeting, by, who, role, channel):
     try:
         return _record(meeting, by, who, role, channel)
     except IntegrityError:
-        # Someone checked the same walk-in in at the same moment (a person with an account is
-        # added with ON CONFLICT, below): this transaction is undone, cheaper than a savepoint
-        # around every insert, and theirs counts.
+        # Someone checked the same person in at the same moment (the unique constraints): this
+        # transaction is undone, cheaper than a savepoint around every insert, and theirs counts.
         found = _existing(meeting, who)
         if found is None:
             raise
@@ -158,49 +137,11 @@ def _checked_in(meeting, by, who, role, channel):
 
 @transaction.atomic
 def _record(meeting, by, who, role, channel):
-    attendance = None
-    if who.get("user") is not None:
-        attendance = _new_row(meeting, by, who["user"], channel)
-    if attendance is None:  # a walk-in, or a person who has a row or a walk-in row already
-        found = _existing(meeting, who)
-        if found is not None:
-            return found, False
-        attendance = Attendance.objects.create(
-            meeting=meeting, channel=channel, checked_in_by=by, **who
-        )
+    found = _existing(meeting, who)
+    if found is not None:
+        return found, False
+    attendance = Attendance.objects.create(
+        meeting=meeting, channel=channel, checked_in_by=by, **who
+    )
     audit(attendance, "checked_in", by=by, role=role, meeting=meeting, channel=channel)
     return attendance, True
-
-
-# A person's row added in one statement, unless they have one (the unique constraint: a tap at
-# the same instant waits for the other and adds nothing) or a walk-in row with their number
-# (which _existing then claims): a hall scans the poster at once, and most have neither. Plain
-# SQL, as the ORM says neither "unless", and its compiling of the insert would cost more than
-# the insert.
-NEW_ROW_FIELDS = [f for f in Attendance._meta.concrete_fields if not f.primary_key]
-NEW_ROW_SQL = f"""
-INSERT INTO {Attendance._meta.db_table} ({", ".join(f.column for f in NEW_ROW_FIELDS)})
-SELECT {", ".join(["%s"] * len(NEW_ROW_FIELDS))}
-WHERE NOT EXISTS (
-    SELECT 1 FROM {Attendance._meta.db_table}
-    WHERE meeting_id = %s AND user_id IS NULL AND phone = %s
-)
-ON CONFLICT DO NOTHING
-RETURNING id
-"""
-
-
-def _new_row(meeting, by, user, channel):
-    """The person's attendance, new and saved; None if they have one or a walk-in row."""
-    attendance = Attendance(meeting=meeting, user=user, channel=channel, checked_in_by=by)
-    values = [
-        f.get_db_prep_save(getattr(attendance, f.attname), connection) for f in NEW_ROW_FIELDS
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(NEW_ROW_SQL, [*values, meeting.pk, user.phone or None])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    attendance.pk = row[0]
-    attendance._state.adding, attendance._state.db = False, connection.alias
-    return attendance

@@ -31,11 +31,11 @@ def test_the_code_names_the_meeting_and_the_person_checks_in_once(at_start, resi
     assert event.community_id == at_start.community_id and event.object_id == str(attendance.pk)
 
 
-def test_a_first_tap_adds_the_row_in_one_statement(at_start, resident):
+def test_a_first_tap_looks_for_the_person_s_row_once_and_adds_it(at_start, resident):
     with CaptureQueriesContext(connection) as captured:
         attendance, created = actions.check_in_by_code(at_start.check_in_token, by=resident)
     touching = [q["sql"] for q in captured.captured_queries if "meetings_attendance" in q["sql"]]
-    assert created and len(touching) == 1
+    assert created and [sql.split()[0] for sql in touching] == ["SELECT", "INSERT"]
     stored = Attendance.objects.get(meeting=at_start)
     assert attendance.pk == stored.pk and attendance.user == resident == stored.checked_in_by
     assert stored.checked_in_at == timezone.now() and stored.channel == CheckInChannel.SCAN
