@@ -5,6 +5,7 @@
 
 import csv
 import functools
+import json
 import random
 import time
 from datetime import datetime, timedelta
@@ -147,6 +148,26 @@ def test_the_prefilter_flags_the_same_duplicates_as_scoring_every_candidate(monk
     monkeypatch.setattr(similarity, "PREFILTER_FROM", 100)
     filtered = [_rank_score(i, row) for i, row in enumerate(PAIRS)]
     assert [is_duplicate(s) for s in filtered] == [is_duplicate(s) for s, _ in _scored()]
+
+
+def _stored(record):
+    """The entry of a record as duplicates.py reads it back: its features through JSON."""
+    data = json.loads(json.dumps(similarity.Features.of(record.text).to_json()))
+    features = similarity.Features.from_json(data["grams"], data["details"])
+    fields = {"compound_id": record.compound_id, "building_id": record.building_id}
+    return similarity.Entry(record.id, features, created_at=record.created_at, **fields)
+
+
+def test_features_read_back_from_json_rank_as_the_texts_do():
+    """What the database keeps of a text ranks the labelled pairs exactly as the text itself."""
+    backlog = _backlog()
+    entries = [_stored(record) for record in backlog]
+    index = similarity.DuplicateIndex(backlog)
+    idf = similarity.idf_weights(len(index), index._df)
+    for i in range(0, len(backlog), 7):
+        expected = index.rank(backlog[i], limit=8)
+        pool = [e for e in entries if e.id != backlog[i].id]
+        assert similarity.rank_entries(entries[i], pool, idf, limit=8) == expected
 
 
 def test_an_index_follows_the_records_it_is_synced_to():
