@@ -12,13 +12,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from roundtable.common.actions import check
 from roundtable.common.dates import cn_datetime
 from roundtable.people.models import User
 from roundtable.people.permissions import Perm, require
 from roundtable.people.phones import is_mobile, normalize_phone
 
 from ..models import IN_SESSION, Attendance, CheckInChannel, Meeting
-from .common import audit, check, require_status, role_of
+from .common import audit, require_status, role_of
 
 WINDOW_FIELDS = ("status", "starts_at", "ends_at", "check_in_opens_before")
 

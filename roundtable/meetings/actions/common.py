@@ -8,7 +8,6 @@ from django.utils.translation import pgettext_lazy
 
 from roundtable.audit.log import record
 from roundtable.common.actions import InvalidTransition, refresh
-from roundtable.common.actions import check as check  # attendance.py's import, for now
 from roundtable.people.permissions import Perm, acting_role, may, require
 from roundtable.places.models import Community
 
