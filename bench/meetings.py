@@ -57,9 +57,11 @@ REGISTERED, AGENDA_ITEMS, CAPACITY = 300, 20, 350
 # MEETINGS_BENCH_RESIDENTS=1000 makes fewer residents check in, so that wrk gets through them and
 # the repeats ("already checked in") are exercised; by default every resident of the demo.
 RESIDENTS = int(os.environ.get("MEETINGS_BENCH_RESIDENTS", "0")) or None
-RATE_BUDGET = {"op": ">=", "limit": 400}
-P99_BUDGET = {"op": "<", "limit": 100}
-QUERY_BUDGET = {"op": "<=", "limit": 10}
+# Issue 12: checking in >= 150/s; the meeting page is a public page: >= 600/s, <= 8 queries warm.
+CHECK_IN_BUDGET = {"op": ">=", "limit": 150}
+RATE_BUDGET = {"op": ">=", "limit": 600}
+P99_BUDGET = None
+QUERY_BUDGET = {"op": "<=", "limit": 8}
 LUA = ROOT / "bench" / "meetings.lua"
 RESIDENTS_FILE = "meetings-residents.txt"
 OUTCOME = re.compile(
@@ -151,7 +153,7 @@ def _over_http(env, prepared):
         script = (LUA, registered, serve.WRK_THREADS, "GET")
         resident_page = _page(env, port, path, "meeting-page-resident", script)
     finally:
-        serve.stop(process)  # gunicorn finishes the requests in flight first
+        serve.stop(process, "meetings")  # gunicorn finishes the requests in flight first
     return {"check_in": check_in, "page": page, "resident_page": resident_page}
 
 
@@ -297,7 +299,7 @@ def _page(env, port, path, name, script=()):
 def _rows(figures, queries):
     check_in, page = figures["check_in"], figures["page"]
     label = "checking in from the poster (POST `/m/<code>/`, logged-in residents)"
-    rows = _http_rows(label, check_in, p99_budget=P99_BUDGET)
+    rows = _http_rows(label, check_in, p99_budget=P99_BUDGET, rate_budget=CHECK_IN_BUDGET)
     rows.append(_row(f"{label}: people checked in, each once", check_in["attendances"], "people"))
     rows.append(
         _row(f"{label}: repeats answered 'already checked in'", check_in["already"], "taps")

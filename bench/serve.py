@@ -57,10 +57,44 @@ def start_gunicorn(env, port):
     return subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
 
 
-def stop(process):
-    """Stop a process we started: TERM, then KILL if it lingers."""
+# server → the largest resident set (MB) of its gunicorn workers, read just before it stopped:
+# what a worker holds after the load it served (issue 12: at most 150 MB each).
+WORKER_MEMORY = {}
+
+
+def worker_memory_mb(pid):
+    """The resident set in MB of each worker (child process) of the gunicorn master `pid`."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return []
+    sizes = []
+    for child in children:
+        try:
+            status = Path(f"/proc/{child}/status").read_text()
+        except OSError:
+            continue  # the worker ended meanwhile
+        rss = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+        if rss:
+            sizes.append(round(int(rss.group(1)) / 1024, 1))
+    return sizes
+
+
+def record_worker_memory(process, server):
+    """Keep the largest worker's resident set of this gunicorn under the server's name."""
+    sizes = worker_memory_mb(process.pid)
+    if sizes:
+        WORKER_MEMORY[server] = max(sizes)
+        log(f"{server}: gunicorn workers' resident memory {', '.join(map(str, sizes))} MB")
+
+
+def stop(process, server=None):
+    """Stop a process we started: TERM, then KILL if it lingers; a gunicorn named `server` has
+    its workers' memory kept first."""
     if process.poll() is not None:
         return
+    if server:
+        record_worker_memory(process, server)
     process.terminate()
     try:
         process.wait(timeout=15)

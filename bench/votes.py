@@ -69,8 +69,8 @@ BENCH_QUESTION = "[bench] 是否同意使用公共维修资金更换电梯？"
 CAST_BALLOTS = int(os.environ.get("VOTES_BENCH_CAST", "30000"))
 WARMUP_LINES = 6000  # wrk's 2 s warm-up gets these; the measured 10 s the rest
 CAST_QUESTION = "[bench] 是否同意在小区内增设电动自行车集中充电棚？"
-CAST_RATE_BUDGET = {"op": ">=", "limit": 500}
-CAST_P99_BUDGET = {"op": "<", "limit": 100}
+CAST_RATE_BUDGET = {"op": ">=", "limit": 150}
+CAST_P99_BUDGET = None  # issue 12 sets a rate for casting, no latency
 CAST_LUA = ROOT / "bench" / "votes.lua"
 CAST_ANSWERS = ("yes", "yes", "yes", "no", "abstain")
 AT_ONCE = 50
@@ -336,7 +336,7 @@ def _post_ballots(env, path):
             taken = _redirects(output, name, len(slices[name]))
             redirected += taken
     finally:
-        serve.stop(process)
+        serve.stop(process, "ballots")
     return figures | {
         "redirected": redirected,
         "cpu_busy_before": busy_before,
