@@ -1,11 +1,10 @@
 """What the meeting pages share: fetching a meeting for staff, running an action, the QR code."""
 
-import functools
-
 import segno
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from roundtable.audit import versions
 from roundtable.common import views
 from roundtable.people.permissions import Perm, communities_in_scope, may, require
+from roundtable.places.models import Community
 
 from .actions.common import refusal
 from .models import Meeting, Registration
@@ -52,25 +52,26 @@ def versioned_community(code, meeting_pk=None, user=None):
     Returns (community, registration): with a meeting and a logged-in person, the same query
     reads their registration for it, (status, place on the waiting list); else (None, 0).
     """
+    communities = versions.versioned(Community.objects.filter(code=code))
     if meeting_pk is None or not getattr(user, "is_authenticated", False):
-        return versions.versioned_community(code)[0], (None, 0)
-    theirs = [meeting_pk, user.pk]
-    return versions.versioned_community(
-        code, extra=_registration_sql(), params=[*theirs, Reg.WAITLISTED, meeting_pk, *theirs]
-    )
+        return get_object_or_404(communities), (None, 0)
+    found = get_object_or_404(communities.annotate(**_registration(meeting_pk, user)))
+    return found, (found.registration_status, found.waiting_place)
 
 
-@functools.cache
-def _registration_sql():
-    # The person's status, and with it how many wait at or before their place (0 unless they
-    # wait): the registration (meeting, user) is unique.
-    table = Registration._meta.db_table
-    theirs = f"SELECT {{}} FROM {table} r WHERE r.meeting_id = %s AND r.user_id = %s"
-    return (
-        f", ({theirs.format('r.status')}), (SELECT COUNT(*) FROM {table} w "
-        f"WHERE w.status = %s AND w.meeting_id = %s AND w.position <= "
-        f"({theirs.format('r.position')} AND r.status = w.status))"
+def _registration(meeting_pk, user):
+    """The person's status, and how many wait at or before their place (0 unless they wait):
+    the registration (meeting, user) is unique."""
+    theirs = Registration.objects.filter(meeting_id=meeting_pk, user=user)
+    waiting = Registration.objects.filter(meeting_id=meeting_pk, status=Reg.WAITLISTED)
+    ahead = waiting.filter(
+        position__lte=Subquery(theirs.filter(status=Reg.WAITLISTED).values("position"))
     )
+    counted = ahead.order_by().values("meeting_id").annotate(n=Count("pk")).values("n")
+    return {
+        "registration_status": Subquery(theirs.values("status")),
+        "waiting_place": Coalesce(Subquery(counted), 0),
+    }
 
 
 def run(request, call, form=None, success=""):

@@ -16,7 +16,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from roundtable.audit.versions import versioned_community
+from roundtable.audit.versions import versioned
 from roundtable.common.actions import InvalidTransition
 from roundtable.common.http import ELDER_COOKIE
 from roundtable.people.models import Role
@@ -202,8 +202,13 @@ def photo(request, reference, pk, thumbnail=False):
     return response
 
 
+def _versioned_community(code):
+    """The community `code` with its version (audit/versions.py), in one query; 404 if none."""
+    return get_object_or_404(versioned(Community.objects.all()), code=code)
+
+
 def public_list(request, code):
-    community, _ = versioned_community(code)
+    community = _versioned_community(code)
     body = _cached_body(
         request,
         community,
@@ -243,7 +248,7 @@ def _public(community):
 
 
 def public_detail(request, code, reference):
-    community, _ = versioned_community(code)
+    community = _versioned_community(code)
     body = _cached_body(
         request, community, "detail", reference, lambda: _public_detail_body(community, reference)
     )
