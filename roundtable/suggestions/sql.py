@@ -1,4 +1,4 @@
-"""The suggestions app's one statement in plain SQL (STYLE.md, "The ORM first").
+"""The suggestions app's plain SQL (STYLE.md, "The ORM first"): two statements the ORM cannot say.
 
 The reference counter adds one and reads the new number in a single statement that commits at
 once (UPDATE … RETURNING). The ORM's update() returns a row count, not the value, so its version
@@ -34,3 +34,19 @@ def _add_one_sql(connection):
         f"UPDATE {q(meta.db_table)} SET {last} = {last} + 1 "
         f"WHERE {community} = %s AND {year} = %s RETURNING {last}"
     )
+
+
+def lock_against_writes(model):
+    """Lock `model`'s table until the transaction ends: changes in flight finish first, and
+    changes that start wait until it commits (PostgreSQL's SHARE ROW EXCLUSIVE, which reads
+    still pass). The figures' rebuild and repair hold it while they recount and rewrite the
+    summary: a change committed in between would otherwise be lost. The ORM has no table
+    locks; SQLite needs none, as its transactions here take the one write lock when they begin
+    (transaction_mode IMMEDIATE). tests/test_sql.py checks that a write waits.
+    """
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(model._meta.db_table)
+        cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")

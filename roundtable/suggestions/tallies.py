@@ -3,26 +3,33 @@
 A suggestion contributes to the summary rows of its community and month of submission: the
 whole-community row and one row per dimension (its compound, grid, top-level category, channel,
 owner). Every write that can change a contribution — intake and `actions._transition` — applies
-`after − before` inside its own transaction, in one INSERT … ON CONFLICT statement: not on commit,
-so the summary can neither miss a committed change nor keep one that rolled back.
+`after − before` inside its own transaction: not on commit, so the summary can neither miss a
+committed change nor keep one that rolled back.
 
 One source of truth: a contribution is `metrics.columns()` — the Q objects of metrics.py as SQL
 aggregates — run on that one row, and the rebuild runs the same function (`recount`) on a whole
-community. No rule is restated in Python; the price is two one-row queries by primary key a change.
+community. No rule is restated in Python.
 
-Writes that bypass intake and the actions need `manage.py rebuild_figures`: bulk loads, and
-deleting a compound, grid, category or organisation, or moving a category under another parent.
+Writes that bypass intake and the actions (the admin, bulk loads, deleting a compound, grid,
+category or organisation, moving a category under another parent) are caught by `check`, which
+the tick runs (tasks.check_figures): it compares each community's summary with a recount and,
+where they differ, rewrites the summary and logs what it found.
 """
 
-import functools
+import logging
 from collections import defaultdict
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F, Value
 from django.utils import timezone
 
-from . import metrics
+from roundtable.audit.log import record
+
+from . import metrics, sql
 from .models import MonthlyTally, Suggestion
+
+logger = logging.getLogger(__name__)
 
 # What an item is grouped by besides its month: every dimension but "month" (a column of its own).
 GROUPS = tuple(name for name in metrics.DIMENSIONS if name != "month")
@@ -65,37 +72,7 @@ def _plus(a, b, sign=1):
 
 
 def _contribution(pk):
-    """recount() of the one suggestion `pk`: the same query, compiled once per database.
-
-    Compiling the grouped query with its aggregates cost more than running it, on every
-    submission and every transition; only the primary key, its last parameter, changes.
-    """
-    sql, params, names, converters = _one_row_query(connection.alias, connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, pk])
-        rows = cursor.fetchall()
-    return _totals(dict(zip(names, _converted(row, converters), strict=True)) for row in rows)
-
-
-@functools.cache
-def _one_row_query(alias, vendor):
-    """SQL, parameters before the key, column names and value converters of the one-row recount."""
-    compiler = _grouped(Suggestion.objects.filter(pk=-1)).query.get_compiler(alias)
-    sql, params = compiler.as_sql()
-    if params[-1] != -1:  # the filter on the key must stay the query's last parameter
-        raise AssertionError(f"unexpected parameters of the one-row recount: {params!r}")
-    expressions = [expression for expression, _sql, _alias in compiler.select]
-    names = [alias for _expression, _sql, alias in compiler.select]
-    return sql, tuple(params[:-1]), names, compiler.get_converters(expressions)
-
-
-def _converted(row, converters):
-    """A raw row with the backend's and the fields' converters applied, as the ORM would."""
-    row = list(row)
-    for position, (functions, expression) in converters.items():
-        for function in functions:
-            row[position] = function(row[position], expression, connection)
-    return row
+    return recount(Suggestion.objects.filter(pk=pk))
 
 
 @contextmanager
@@ -121,16 +98,10 @@ def _difference(after, before):
 
 
 def _apply(community_id, delta):
-    """Add `delta` to the community's summary rows, creating those missing, in one statement."""
-    if not delta:
-        return
-    sql = _upsert_sql(connection.vendor, len(delta))
-    params = []
+    """Add `delta` to the community's summary rows, creating those missing."""
     for (month, dimension, key), values in sorted(delta.items()):  # one lock order for everyone
-        month = connection.ops.adapt_datefield_value(month)
-        params += [community_id, month, dimension, key, *values]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        group = {"community_id": community_id, "month": month, "dimension": dimension, "key": key}
+        _add(group, dict(zip(metrics.COLUMNS, values, strict=True)))
     if any(values[COLLECTED] < 0 for values in delta.values()):
         # A group the suggestion left may now be empty; a recount would not have it.
         months = {month for month, _dimension, _key in delta}
@@ -139,18 +110,23 @@ def _apply(community_id, delta):
         ).delete()
 
 
-@functools.cache
-def _upsert_sql(vendor, rows):
-    """INSERT of `rows` summary rows that adds to those already there."""
-    q = connection.ops.quote_name
-    table = q(MonthlyTally._meta.db_table)
-    names = ["community_id", "month", "dimension", "key", *metrics.COLUMNS]
-    row = "(" + ", ".join(["%s"] * len(names)) + ")"
-    adding = ", ".join(f"{q(c)} = {table}.{q(c)} + excluded.{q(c)}" for c in metrics.COLUMNS)
-    return (
-        f"INSERT INTO {table} ({', '.join(map(q, names))}) VALUES {', '.join([row] * rows)} "
-        f"ON CONFLICT ({', '.join(map(q, names[:4]))}) DO UPDATE SET {adding}"
-    )
+def _add(group, values):
+    """Add `values` to the summary row of `group`, created if missing."""
+    row = MonthlyTally.objects.filter(**group)
+    # Each value typed as its column: a bare int is taken for an IntegerField, which PostgreSQL's
+    # server-side binding sends as int4, wrapping a summed duration past 2**31 microseconds.
+    added = {
+        name: F(name) + Value(value, output_field=MonthlyTally._meta.get_field(name))
+        for name, value in values.items()
+        if value
+    }
+    if not added or row.update(**added):
+        return
+    try:
+        with transaction.atomic():
+            MonthlyTally.objects.create(**group, **values)
+    except IntegrityError:  # another change created it meanwhile
+        row.update(**added)
 
 
 def rebuild(community, *, suggestions=Suggestion, summary=MonthlyTally):
@@ -159,30 +135,77 @@ def rebuild(community, *, suggestions=Suggestion, summary=MonthlyTally):
     `suggestions` and `summary` are the models to use (a data migration passes its own).
     """
     with transaction.atomic():
-        _lock(summary)
+        sql.lock_against_writes(summary)
         totals = recount(suggestions.objects.filter(community=community))
-        summary.objects.filter(community=community).delete()
-        known = {f.name for f in summary._meta.fields}
-        rows = [
-            summary(
-                community_id=getattr(community, "pk", community),
-                month=month,
-                dimension=dimension,
-                key=key,
-                **{c: v for c, v in zip(metrics.COLUMNS, values, strict=True) if c in known},
-            )
-            for (month, dimension, key), values in sorted(totals.items())
-        ]
-        summary.objects.bulk_create(rows, batch_size=1000)
+        return _rewrite(community, totals, summary)
+
+
+def _rewrite(community, totals, summary=MonthlyTally):
+    """Replace the community's summary rows by `totals`; how many rows it has now."""
+    summary.objects.filter(community=community).delete()
+    known = {f.name for f in summary._meta.fields}
+    rows = [
+        summary(
+            community_id=getattr(community, "pk", community),
+            month=month,
+            dimension=dimension,
+            key=key,
+            **{c: v for c, v in zip(metrics.COLUMNS, values, strict=True) if c in known},
+        )
+        for (month, dimension, key), values in sorted(totals.items())
+    ]
+    summary.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
 
-def _lock(summary):
-    """Changes in flight finish first, and changes that start wait until the rebuild commits.
+def stored(community):
+    """The community's summary rows, as recount() gives them."""
+    rows = MonthlyTally.objects.filter(community=community)
+    return {
+        (r["month"], r["dimension"], r["key"]): tuple(r[c] for c in metrics.COLUMNS)
+        for r in rows.values("month", "dimension", "key", *metrics.COLUMNS)
+    }
 
-    Without it, a change committed between the recount and the rewrite would be lost.
+
+def check(community):
+    """Compare the community's summary with a recount; where they differ, rewrite it and log
+    what differed. Returns {(month, dimension, key): recount − summary} of the rows that did.
+
+    The first comparison takes no lock and mostly finds nothing; a difference is confirmed
+    under the rebuild's lock (a change committing between its two reads may have caused it)
+    before anything is rewritten or logged.
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            table = connection.ops.quote_name(summary._meta.db_table)
-            cursor.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")
+    suggestions = Suggestion.objects.filter(community=community)
+    if stored(community) == recount(suggestions):
+        return {}
+    with transaction.atomic():
+        sql.lock_against_writes(MonthlyTally)
+        totals = recount(suggestions)
+        drift = _difference(totals, stored(community))
+        if drift:
+            _rewrite(community, totals)
+            _log_drift(community, drift)
+    return drift
+
+
+def _log_drift(community, drift):
+    months = sorted({month.isoformat()[:7] for month, _dimension, _key in drift})
+    logger.warning(
+        "figures of %s differed from a recount in %d summary rows (%s); rewritten",
+        community.code,
+        len(drift),
+        ", ".join(months),
+    )
+    record(
+        community,
+        "suggestions.figures_repaired",
+        role="system",
+        community=community,
+        rows=len(drift),
+        months=months,
+        collected=sum(
+            values[COLLECTED]
+            for (_m, dimension, _k), values in drift.items()
+            if dimension == metrics.WHOLE
+        ),
+    )

@@ -1,4 +1,5 @@
-"""Background work on suggestions: the deadline sweep and the morning digest (django-tasks).
+"""Background work on suggestions: the deadline sweep, the figures' check against a recount and
+the morning digest (django-tasks).
 
 `manage.py tick` enqueues them; `manage.py db_worker` runs them. Each is safe to run again.
 """
@@ -20,7 +21,7 @@ from roundtable.people.permissions import Perm, role_has
 from roundtable.places.models import Community
 from roundtable.workdays.calendar import load_calendar
 
-from . import actions
+from . import actions, tallies
 from .models import HANDLING, Status, Suggestion
 from .permissions import owner_staff
 from .reminders import Reminder, ReminderKind
@@ -105,6 +106,19 @@ def _auto_close(now):
             continue  # rated since the query
         closed += 1
     return closed
+
+
+@task()
+def check_figures():
+    """Each community's figures summary against a recount of its suggestions: where they differ
+    (a write that bypassed the actions, such as the admin's), rewritten and logged. Returns
+    {community code: summary rows that differed} of those repaired."""
+    repaired = {}
+    for community in Community.objects.order_by("pk"):
+        drift = tallies.check(community)
+        if drift:
+            repaired[community.code] = len(drift)
+    return repaired
 
 
 @task()

@@ -2,13 +2,15 @@
 
 Random walks over the transition table drive the real intake and actions (refused steps
 included) and compare the summary with a from-scratch recount after every step;
-`rebuild_figures` repairs a summary and changes nothing when run again.
+`rebuild_figures` repairs a summary and changes nothing when run again; the tick's check repairs
+what writes bypassing the actions (the admin's) left behind.
 """
 
 import importlib
 import io
 import random
 from datetime import UTC, datetime, timedelta
+from unittest import mock
 
 import pytest
 import time_machine
@@ -17,12 +19,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from roundtable.audit.models import Event
 from roundtable.people.actions import grant_role
 from roundtable.people.models import Role
 from roundtable.people.permissions import Perm
 from roundtable.people.tests.factories import UserFactory
 from roundtable.places.tests.factories import CompoundFactory
-from roundtable.suggestions import actions, metrics, tallies
+from roundtable.suggestions import actions, metrics, tallies, tasks
 from roundtable.suggestions.actions import InvalidTransition
 from roundtable.suggestions.intake import submit_suggestion
 from roundtable.suggestions.models import (
@@ -270,3 +273,63 @@ def test_the_fill_migration_is_the_rebuild(items):
     migration.fill(apps, None)
     assert summary(community) == recounted(community) != {}
     assert summary(elsewhere) == recounted(elsewhere)
+
+
+# Writes that bypass the actions: the tick's check finds them, repairs the summary and logs it.
+
+
+@pytest.fixture
+def counted(walk, grid, worker):
+    """Suggestions received through intake (the summary exact), in the grid and categorised."""
+    _parent, child, flat = walk["categories"]
+    received = [
+        submit_suggestion(
+            community=walk["community"],
+            text=text,
+            channel=Channel.STATION,
+            by=worker,
+            category=category,
+            **walk["places"][0],
+        )
+        for text, category in [("路灯坏了", child), ("楼道里堆了纸箱", flat), ("电动车乱停", None)]
+    ]
+    assert received[0].grid_id == grid.pk
+    assert summary(walk["community"]) == recounted(walk["community"])
+    return received
+
+
+def test_the_tick_repairs_the_figures_after_admin_edits_and_logs_it(
+    client, walk, counted, grid, caplog
+):
+    community = walk["community"]
+    parent, child, flat = walk["categories"]
+    admin_user = UserFactory(phone="13800000099", is_staff=True, is_superuser=True)
+    client.force_login(admin_user)
+    deleted = client.post(reverse("admin:places_grid_delete", args=[grid.pk]), {"post": "yes"})
+    assert deleted.status_code == 302 and not type(grid).objects.filter(pk=grid.pk).exists()
+    child.parent = flat  # a category moved under another parent, as the admin's form saves it
+    child.save()
+    counted[1].delete()  # a suggestion deleted, as the admin's delete does
+    assert summary(community) != recounted(community)
+
+    assert tasks.check_figures.call() == {"lf": mock.ANY}
+    assert summary(community) == recounted(community)
+    assert "figures of lf differed from a recount" in caplog.text
+    event = Event.objects.get(action="suggestions.figures_repaired")
+    assert event.community_id == community.pk and event.details["collected"] == -1
+    assert tasks.check_figures.call() == {}  # nothing left to repair
+    assert Event.objects.filter(action="suggestions.figures_repaired").count() == 1
+
+
+def test_the_check_changes_nothing_while_the_figures_are_exact(walk, counted):
+    rows = list(MonthlyTally.objects.order_by("pk").values())
+    assert tallies.check(walk["community"]) == {}
+    assert list(MonthlyTally.objects.order_by("pk").values()) == rows
+    assert not Event.objects.filter(action="suggestions.figures_repaired").exists()
+
+
+def test_the_check_removes_the_summary_of_a_community_with_no_suggestions_left(walk, counted):
+    Suggestion.objects.filter(community=walk["community"]).delete()
+    drift = tallies.check(walk["community"])
+    assert drift and all(values[0] < 0 for values in drift.values())
+    assert not MonthlyTally.objects.filter(community=walk["community"]).exists()
