@@ -19,7 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from roundtable.people.models import Relation
 from roundtable.people.tests.factories import ResidencyFactory
 from roundtable.places.tests.factories import HomeFactory, UnitFactory
-from roundtable.votes import actions, results
+from roundtable.votes import actions, results, sql
 from roundtable.votes.models import (
     Ballot,
     Channel,
@@ -175,7 +175,7 @@ def test_on_postgresql_the_tally_runs_without_jit_compilation(officer, building,
     with CaptureQueriesContext(connection) as queries:
         results.final(poll)
     settings = [q["sql"] for q in queries if q["sql"].startswith("SET LOCAL")]
-    assert settings == list(results.TALLY_SETTINGS)
+    assert settings == [sql.WITHOUT_JIT]
 
 
 def test_an_open_poll_shows_the_same_turnout_and_result_from_one_pass(
