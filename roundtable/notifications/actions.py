@@ -3,8 +3,6 @@
 from django.db import transaction
 from django.utils import timezone
 
-from roundtable.common.rows import insert
-
 from .models import Notification
 from .tasks import send_notification_sms
 
@@ -14,8 +12,7 @@ def notify(user, text, *, url="", sms=False):
     transaction commits (send_sms_later)."""
     if user is None:
         return None
-    notification = Notification(user=user, text=text[:500], url=url)
-    insert(notification)  # every step tells someone: plain SQL, cheaper than the ORM's save
+    notification = Notification.objects.create(user=user, text=text[:500], url=url)
     if sms and user.phone:
         send_sms_later(notification)
     return notification
