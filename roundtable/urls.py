@@ -21,7 +21,6 @@ urlpatterns = [
     path("", include("roundtable.votes.urls")),
     path("", include("roundtable.suggestions.urls")),
     path("", include("roundtable.people.urls")),
-    path("", include("roundtable.audit.urls")),
     path("", include("roundtable.workdays.urls")),
     path("", include("roundtable.notifications.urls")),
     path("", include("roundtable.dashboards.urls")),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_groups, views_import, views_roles
+from . import views, views_audit, views_groups, views_import, views_roles
 
 app_name = "people"
 urlpatterns = [
@@ -18,6 +18,7 @@ urlpatterns = [
     path("work/register/", views.register, name="register"),
     path("work/register/import/", views_import.import_register, name="import_register"),
     path("work/register/template.xlsx", views_import.register_template, name="register_template"),
+    path("work/audit/", views_audit.audit_log, name="audit_log"),
     path("work/roles/", views_roles.roles, name="roles"),
     path("work/roles/<int:pk>/revoke/", views_roles.revoke, name="revoke_role"),
     path("work/groups/", views_groups.groups, name="groups"),
