@@ -39,8 +39,9 @@ def _add_one_sql(connection):
 def lock_against_writes(model):
     """Lock `model`'s table until the transaction ends: changes in flight finish first, and
     changes that start wait until it commits (PostgreSQL's SHARE ROW EXCLUSIVE, which reads
-    still pass). The figures' rebuild and repair hold it while they recount and rewrite the
-    summary: a change committed in between would otherwise be lost. The ORM has no table
+    still pass). The figures' recounts (a month's, the tick's check, the rebuild) hold it while
+    they recount and rewrite the summary, so they take turns: an older recount written after a
+    newer one would otherwise put back figures that miss a change. The ORM has no table
     locks; SQLite needs none, as its transactions here take the one write lock when they begin
     (transaction_mode IMMEDIATE). tests/test_sql.py checks that a write waits.
     """

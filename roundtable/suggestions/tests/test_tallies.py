@@ -1,7 +1,8 @@
 """The figures' summary stays equal to a recount from the suggestions, whatever happens to them.
 
 Random walks over the transition table drive the real intake and actions (refused steps
-included) and compare the summary with a from-scratch recount after every step;
+included; the month recount each queues runs at once, as tests run tasks) and compare the
+summary with a from-scratch recount after every step;
 `rebuild_figures` repairs a summary and changes nothing when run again; the tick's check repairs
 what writes bypassing the actions (the admin's) left behind.
 """
@@ -9,7 +10,7 @@ what writes bypassing the actions (the admin's) left behind.
 import importlib
 import io
 import random
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from unittest import mock
 
 import pytest
@@ -17,7 +18,9 @@ import time_machine
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.db import transaction
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from roundtable.audit.models import Event
 from roundtable.people.actions import grant_role
@@ -312,13 +315,29 @@ def test_the_tick_repairs_the_figures_after_admin_edits_and_logs_it(
     counted[1].delete()  # a suggestion deleted, as the admin's delete does
     assert summary(community) != recounted(community)
 
-    assert tasks.check_figures.call() == {"lf": mock.ANY}
+    with time_machine.travel(datetime.now(UTC) + tallies.IN_FLIGHT):  # no recount in flight
+        assert tasks.check_figures.call() == {"lf": mock.ANY}
     assert summary(community) == recounted(community)
     assert "figures of lf differed from a recount" in caplog.text
     event = Event.objects.get(action="suggestions.figures_repaired")
     assert event.community_id == community.pk and event.details["collected"] == -1
     assert tasks.check_figures.call() == {}  # nothing left to repair
     assert Event.objects.filter(action="suggestions.figures_repaired").count() == 1
+
+
+def test_a_month_still_being_counted_is_recounted_without_a_drift_alarm(
+    settings, walk, counted, worker, caplog
+):
+    settings.TASKS = DATABASE_TASKS  # the month's recount waits for a worker
+    submit_suggestion(
+        community=walk["community"], text="路灯坏了", channel=Channel.STATION, by=worker
+    )
+    caplog.set_level("INFO", logger="roundtable.suggestions.tallies")
+    assert tasks.check_figures.call() == {"lf": mock.ANY}
+    assert summary(walk["community"]) == recounted(walk["community"])
+    assert "recounted in months still being counted" in caplog.text
+    assert "differed from a recount" not in caplog.text
+    assert not Event.objects.filter(action="suggestions.figures_repaired").exists()
 
 
 def test_the_check_changes_nothing_while_the_figures_are_exact(walk, counted):
@@ -333,3 +352,54 @@ def test_the_check_removes_the_summary_of_a_community_with_no_suggestions_left(w
     drift = tallies.check(walk["community"])
     assert drift and all(values[0] < 0 for values in drift.values())
     assert not MonthlyTally.objects.filter(community=walk["community"]).exists()
+
+
+# The month recount: queued with each change, in its transaction; right whatever the order.
+
+
+class Undone(Exception):
+    pass
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+def test_a_change_queues_the_recount_of_its_month_in_its_own_transaction(settings, walk, worker):
+    settings.TASKS = DATABASE_TASKS  # as deployed: the request only queues the recount
+    community = walk["community"]
+    with time_machine.travel(datetime(2026, 3, 31, 17, 0, tzinfo=UTC)):  # 1 April in Shanghai
+        suggestion = submit_suggestion(
+            community=community, text="路灯坏了", channel=Channel.STATION, by=worker
+        )
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path.endswith("tallies.count_month")
+    assert queued.args_kwargs == {"args": [community.pk, "2026-04-01"], "kwargs": {}}
+    assert summary(community) == {}  # counted by the worker, not the request
+    assert queued.task.call(*queued.args_kwargs["args"]) > 0
+    assert summary(community) == recounted(community) != {}
+    assert {month for month, _d, _k in summary(community)} == {date(2026, 4, 1)}
+    with pytest.raises(Undone):
+        with transaction.atomic():
+            actions.dispatch(suggestion, by=worker, owner=walk["owners"][0])
+            assert DBTaskResult.objects.count() == 2
+            raise Undone
+    assert DBTaskResult.objects.count() == 1  # an undone change queues nothing
+
+
+def test_recounting_a_month_again_or_out_of_order_changes_nothing(walk, counted):
+    community = walk["community"]
+    month = next(iter(summary(community)))[0].isoformat()
+    rows = list(MonthlyTally.objects.order_by("pk").values())
+    assert tallies.count_month.call(community.pk, month) == 0
+    assert tallies.count_month.call(community.pk, "2025-01-01") == 0  # a month with nothing
+    assert list(MonthlyTally.objects.order_by("pk").values()) == rows
+
+
+def test_a_month_recount_rewrites_that_month_alone(walk, counted):
+    community = walk["community"]
+    MonthlyTally.objects.filter(community=community).update(valid=99)
+    month = next(iter(summary(community)))[0]
+    other = MonthlyTally.objects.create(community=community, month=date(2025, 1, 1), valid=7)
+    assert tallies.count_month.call(community.pk, month.isoformat()) > 0
+    assert {k: v for k, v in summary(community).items() if k[0] == month} == recounted(community)
+    assert MonthlyTally.objects.get(pk=other.pk).valid == 7
