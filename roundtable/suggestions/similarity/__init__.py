@@ -15,6 +15,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import NamedTuple
 
 from .category import suggest_category
@@ -22,8 +23,10 @@ from .concepts import Concepts, blend, concepts_of
 from .places import (
     COMMUNITY_PLACES,
     PLACE_FACTORS,
+    PLACE_PATTERNS,
     RECENT_DAYS,
     days_between,
+    days_within,
     inside_building,
     named_places,
     recency_factor,
@@ -41,6 +44,7 @@ __all__ = [
     "Match",
     "Record",
     "days_apart",
+    "days_within",
     "is_duplicate",
     "normalise",
     "place_relation",
@@ -50,6 +54,7 @@ __all__ = [
     "recency_factor",
     "similarity",
     "suggest_category",
+    "unshared_text_bound",
 ]
 
 FLOOR = 0.15  # below this a candidate is not worth showing at all
@@ -57,6 +62,9 @@ FLOOR = 0.15  # below this a candidate is not worth showing at all
 # most RARE_SHARE of them, or RARE_MIN) with the new text: the rest cannot come near a match.
 PREFILTER_FROM = 1000
 RARE_SHARE, RARE_MIN = 0.02, 20
+# Candidates read whole at first when they are read in two steps (rank_entries): most lookups
+# score fewer.
+FIRST_LOAD = 40
 # Chosen on the even rows of tests/data/duplicate_pairs.csv (the best balance of precision and
 # recall there, ties to the higher threshold: a wrong merge hides a resident's problem).
 DUPLICATE_THRESHOLD = 0.401
@@ -101,11 +109,15 @@ def similarity(a, b, corpus=()):
 
 
 class Features(NamedTuple):
-    """Everything ranking reads of a text, worked out once; to_json() is what the database keeps."""
+    """Everything ranking reads of a text, worked out once; to_json() is what the database keeps.
+
+    Read back without its grams (None), it is enough to bound a candidate's score by place, time
+    and concepts; Entry.load() adds them for the candidates worth scoring.
+    """
 
     chars: str  # a fingerprint of the normalised text: equal texts score 1
-    grams: dict  # n-gram -> count
-    concepts: Concepts
+    grams: dict | None  # n-gram -> count
+    concepts: Concepts | None
     places: dict  # level -> frozenset of the places named
     inside_building: bool
     outside_compounds: bool
@@ -122,38 +134,45 @@ class Features(NamedTuple):
             bool(COMMUNITY_PLACES.search(chars)),
         )
 
-    def pool_keys(self):
-        """What a lookup may share with this text to be scored: its things, else its problems."""
-        return _pool_keys(self.concepts)
+    def keys(self):
+        """What another text may share with this one to be scored against it (see prefilter):
+        its n-grams of two characters and its pool keys."""
+        return [gram for gram in self.grams if len(gram) > 1] + list(_pool_keys(self.concepts))
 
     def to_json(self):
-        """{"grams", "pool_keys", "details"}: JSON objects, the first two queried by their keys."""
-        (things, things_length), (problems, problems_length) = self.concepts
-        details = {
+        """The fields as JSON values, by name; only the levels that name places are kept (None
+        when none does)."""
+        places = {level: sorted(named) for level, named in self.places.items() if named}
+        return {
             "chars": self.chars,
-            "things": [dict(things), things_length],
-            "problems": [dict(problems), problems_length],
-            "places": {level: sorted(named) for level, named in self.places.items()},
+            "grams": self.grams,
+            "concepts": _concepts_to_json(self.concepts),
+            "places": places or None,
             "inside_building": self.inside_building,
             "outside_compounds": self.outside_compounds,
         }
-        return {
-            "grams": self.grams,
-            "pool_keys": dict.fromkeys(self.pool_keys(), 1),
-            "details": details,
-        }
 
     @classmethod
-    def from_json(cls, grams, details):
-        """The features to_json() gave (floats and lengths come back as they were)."""
-        return cls(
-            details["chars"],
-            grams,
-            Concepts(tuple(details["things"]), tuple(details["problems"])),
-            {level: frozenset(named) for level, named in details["places"].items()},
-            details["inside_building"],
-            details["outside_compounds"],
-        )
+    def from_json(cls, *, chars, concepts, places, inside_building, outside_compounds, grams=None):
+        """The features to_json() gave (floats come back as they were); the grams may be left
+        for later (None)."""
+        named = NO_PLACES
+        if places:
+            named = {level: frozenset(places.get(level, ())) for level in PLACE_PATTERNS}
+        concepts = _concepts_from_json(concepts)
+        return cls(chars, grams, concepts, named, inside_building, outside_compounds)
+
+
+NO_PLACES = {level: frozenset() for level in PLACE_PATTERNS}  # shared: never changed
+
+
+def _concepts_to_json(concepts):
+    (things, things_length), (problems, problems_length) = concepts
+    return {"things": [dict(things), things_length], "problems": [dict(problems), problems_length]}
+
+
+def _concepts_from_json(data):
+    return Concepts(data["things"], data["problems"])  # [vector, length] pairs, as tuples are
 
 
 def _get(record, name):
@@ -183,10 +202,14 @@ class Entry:
         features = Features.of(_get(record, "text") or "")
         return cls(_get(record, "id"), features, **{name: _get(record, name) for name in fields})
 
+    def load(self, grams):
+        """Add the grams of an entry read without (Features.from_json)."""
+        self.grams = grams
+
     def weighted(self, idf, version):
         """The TF-IDF vector and its length under `idf`, kept while `version` stands."""
         if version is None or self.vector_version != version:
-            weights = {f: TF[n] * idf(f) for f, n in self.grams.items()}
+            weights = {f: TF[n] * idf[f] for f, n in self.grams.items()}
             self.vector, self.vector_version = _with_length(weights), version
         return self.vector
 
@@ -217,22 +240,26 @@ def rank_duplicates(new, candidates, *, limit=5):
 
 def idf_weights(documents, df, extra=()):
     """IDF over `documents` texts whose frequencies are `df`, plus one for each feature of `extra`
-    (the new text, when it is not among them), remembered per feature for one lookup."""
-    memo = {}
-
-    def idf(feature):
-        if feature not in memo:
-            count = df.get(feature, 0) + (feature in extra)
-            boost = 1.0 if len(feature) > 1 else UNIGRAM_WEIGHT
-            memo[feature] = boost * (math.log((1 + documents) / (1 + count)) + 1)
-        return memo[feature]
-
-    return idf
+    (the new text, when it is not among them): idf[feature], remembered for one lookup."""
+    return _IdfWeights(documents, df, extra)
 
 
-def prefilter(new, documents, df):
+class _IdfWeights(dict):
+    def __init__(self, documents, df, extra):
+        super().__init__()
+        self.documents, self.df, self.extra = documents, df, extra
+
+    def __missing__(self, feature):
+        count = self.df.get(feature, 0) + (feature in self.extra)
+        boost = 1.0 if len(feature) > 1 else UNIGRAM_WEIGHT
+        self[feature] = boost * (math.log((1 + self.documents) / (1 + count)) + 1)
+        return self[feature]
+
+
+def prefilter(new, documents, df, extra=()):
     """What an entry must share with `new` to be scored among `documents` entries whose
-    frequencies are `df`: (its rare n-grams, its pool keys); None when every entry is scored.
+    frequencies are `df` (plus one for each feature of `extra`): (its rare n-grams, its pool
+    keys); None when every entry is scored.
 
     Past PREFILTER_FROM entries only those sharing a thing, a rare feature or, for a text that
     names no thing, a problem with `new` are: the others cannot come near the threshold.
@@ -240,45 +267,92 @@ def prefilter(new, documents, df):
     if documents <= PREFILTER_FROM:
         return None
     rare = max(RARE_SHARE * documents, RARE_MIN)
-    rare_grams = [f for f in new.grams if len(f) > 1 and df.get(f, 0) <= rare]
+    rare_grams = [f for f in new.grams if len(f) > 1 and df.get(f, 0) + (f in extra) <= rare]
     return rare_grams, list(_pool_keys(new.concepts))
 
 
-def rank_entries(new, pool, idf, *, version=None, limit=5):
+def rank_entries(new, pool, idf, *, version=None, limit=5, load=None, more=None):
     """The `limit` entries of `pool` most like the entry `new`, best first, under `idf`.
 
     Vectors are kept on the entries while `version` stands (None: worked out for this call).
+    Entries may come without grams: `load(entries)` adds them to the next ones to score, in
+    batches (_to_load). `more(cut)` gives entries to rank after the pool's, of which
+    only those whose bound reaches `cut` (the `limit`-th best score by then, or FLOOR) count.
     """
     if limit <= 0:
         return []
-    text_vector, matches = new.weighted(idf, version), []
+    matches, text_vector = [], new.weighted(idf, version)
+    score = partial(_match, new, text_vector=text_vector, idf=idf, version=version)
+    _rank_into(matches, _bounded(new, pool), score, limit, load)
+    if more is not None:
+        cut = matches[limit - 1].score if len(matches) >= limit else FLOOR
+        _rank_into(matches, _bounded(new, more(cut)), score, limit, load)
+    return matches[:limit]
+
+
+def _rank_into(matches, bounded, score, limit, load):
+    """Score the bounded entries into `matches` (best first, at most `limit`)."""
+    loaded = 0
     # Place and time bound the score: from the most promising down, stop once a candidate could
     # not beat the `limit`-th best even with the same text.
-    for bound, place, days, candidate in _bounded(new, pool):
+    for i, (bound, place, days, candidate) in enumerate(bounded):
         if len(matches) >= limit and bound < matches[limit - 1].score:
             break
-        match = _match(new, candidate, text_vector, idf, version, place, days)
+        if load is not None and i == loaded:
+            cut = matches[limit - 1].score if len(matches) >= limit else 0.0
+            loaded = i + _to_load(bounded, i, cut)
+            load([row[3] for row in bounded[i:loaded]])
+        match = score(candidate, place=place, days=days)
         if match is not None:
             matches.append(match)
             matches.sort(key=lambda match: (-match.score, str(match.candidate_id)))
             del matches[limit:]
-    return matches[:limit]
+
+
+def _to_load(bounded, start, cut):
+    """How many of these (bounded, best first) to load from `start`: those whose bound reaches
+    `cut`, the `limit`-th best score so far, FIRST_LOAD at first and then twice as many as are
+    loaded (the cut rises as more are scored)."""
+    most = max(FIRST_LOAD, start)
+    return sum(1 for row in bounded[start : start + most] if row[0] >= cut)
 
 
 def _bounded(new, pool):
-    """(highest possible score, place relation, days apart, entry) of the pool, best first."""
+    """(highest possible score, place relation, days apart, entry) of the pool, best first.
+
+    The bound is the score with the best text score the two texts' concepts allow: all the same
+    n-grams (similarity.concepts.blend of a cosine of 1).
+    """
     bounded = []
     for candidate in pool:
         place = relation(new, candidate)
         days = days_between(new.created_at, candidate.created_at)
-        bound = round(min(1.0, PLACE_FACTORS[place] * recency_factor(days)), 4)
+        reach = PLACE_FACTORS[place] * recency_factor(days)
+        if round(min(1.0, reach), 4) < FLOOR:
+            continue
+        bound = round(min(1.0, _text_bound(new, candidate) * reach), 4)
         if bound >= FLOOR:
             bounded.append((bound, place, days, candidate))
     bounded.sort(key=lambda row: row[0], reverse=True)
     return bounded
 
 
-def _match(new, candidate, text_vector, idf, version, place, days):
+def _text_bound(new, candidate):
+    """The highest text score the candidate may have (_text with a cosine of 1)."""
+    if new.chars == candidate.chars:
+        return 1.0
+    return blend(1.0, new.concepts, candidate.concepts)
+
+
+def unshared_text_bound(new):
+    """The highest text score an entry naming none of the things `new` names may have."""
+    if not new.concepts.things[1]:
+        return 1.0  # the same text names no thing either
+    # Naming no thing at all (another thing scores less) and the same problems.
+    return blend(1.0, new.concepts, Concepts(({}, 0.0), new.concepts.problems))
+
+
+def _match(new, candidate, *, text_vector, idf, version, place, days):
     """The candidate's score and reasons, or None when it stays below FLOOR."""
     text = _text(new, candidate, text_vector, idf, version)
     score = min(1.0, text * PLACE_FACTORS[place] * recency_factor(days))

@@ -85,3 +85,13 @@ def recency_factor(days):
     if days <= RECENT_DAYS:
         return 1.0
     return RECENCY_FLOOR + (1 - RECENCY_FLOOR) * math.exp(-(days - RECENT_DAYS) / 30)
+
+
+def days_within(share):
+    """The most whole days apart at which recency_factor is still `share` or more: None for any
+    number of days, -1 for none."""
+    if share <= RECENCY_FLOOR:
+        return None
+    if share > 1:
+        return -1
+    return RECENT_DAYS + int(30 * math.log((1 - RECENCY_FLOOR) / (share - RECENCY_FLOOR)))

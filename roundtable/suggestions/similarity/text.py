@@ -16,7 +16,7 @@ from functools import lru_cache
 # Texts seen lately, kept worked out: a lookup meets the same few texts again (a page and its
 # form, a hot topic's members) and the labelled sets of the tests hold 660. Bounded, as each
 # process has them: a text's entries take about 5 kB.
-CACHED_TEXTS = 2048
+CACHED_TEXTS = 1024
 
 # Variants residents write for the same thing, with the common typos; the longest match wins.
 SYNONYMS = {

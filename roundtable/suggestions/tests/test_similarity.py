@@ -150,12 +150,15 @@ def test_the_prefilter_flags_the_same_duplicates_as_scoring_every_candidate(monk
     assert [is_duplicate(s) for s in filtered] == [is_duplicate(s) for s, _ in _scored()]
 
 
-def _stored(record):
-    """The entry of a record as duplicates.py reads it back: its features through JSON."""
+def _stored(record, *, light=False):
+    """The entry of a record as duplicates.py reads it back: its features through JSON, maybe
+    without grams at first (`light`)."""
     data = json.loads(json.dumps(similarity.Features.of(record.text).to_json()))
-    features = similarity.Features.from_json(data["grams"], data["details"])
+    grams = data.pop("grams")
+    features = similarity.Features.from_json(**data, grams=None if light else grams)
     fields = {"compound_id": record.compound_id, "building_id": record.building_id}
-    return similarity.Entry(record.id, features, created_at=record.created_at, **fields)
+    entry = similarity.Entry(record.id, features, created_at=record.created_at, **fields)
+    return (entry, grams) if light else entry
 
 
 def test_features_read_back_from_json_rank_as_the_texts_do():
@@ -168,6 +171,53 @@ def test_features_read_back_from_json_rank_as_the_texts_do():
         expected = index.rank(backlog[i], limit=8)
         pool = [e for e in entries if e.id != backlog[i].id]
         assert similarity.rank_entries(entries[i], pool, idf, limit=8) == expected
+
+
+def test_entries_read_in_two_steps_rank_as_entries_read_whole(monkeypatch):
+    """Bounded by place and time first, the candidates worth scoring loaded after, in batches."""
+    monkeypatch.setattr(similarity, "FIRST_LOAD", 10)
+    rng = random.Random(5)
+    backlog = [
+        Record(r.id, r.text, compound_id=rng.choice([1, 2, None]), building_id=rng.randint(1, 4),
+               created_at=NOW - timedelta(days=rng.randint(0, 200)))
+        for r in _backlog()
+    ]  # fmt: skip
+    index = similarity.DuplicateIndex(backlog)
+    idf = similarity.idf_weights(len(index), index._df)
+    loads = []
+
+    def load(entries):
+        loads.append(len(entries))
+        for entry in entries:
+            entry.load(grams[entry.id])
+
+    for i in range(0, len(backlog), 11):
+        light = {r.id: _stored(r, light=True) for r in backlog if r.id != backlog[i].id}
+        grams = {id: data for id, (_, data) in light.items()}
+        pool = [entry for entry, _ in light.values()]
+        ranked = similarity.rank_entries(_stored(backlog[i]), pool, idf, limit=5, load=load)
+        assert ranked == index.rank(backlog[i])
+    assert max(loads) > 10 and min(loads) <= 10  # some lookups needed a second batch
+
+
+def test_an_entry_naming_none_of_the_things_scores_no_more_than_unshared_text_bound():
+    """What lets a lookup leave out the other compounds' candidates naming none of its things."""
+    entries = [similarity.Entry.of(record) for record in _backlog()[::3]]
+    checked = 0
+    for new in entries[::5]:
+        bound = similarity.unshared_text_bound(new)
+        for other in entries:
+            if not new.concepts.things[0].keys() & other.concepts.things[0].keys():
+                assert similarity._text_bound(new, other) <= bound
+                checked += 1
+    assert checked > 1000
+
+
+@pytest.mark.parametrize("share", [0.26, 0.3, 0.5, 0.667, 0.9, 1.0])
+def test_days_within_is_the_last_day_recency_reaches_a_share(share):
+    days = similarity.days_within(share)
+    assert similarity.recency_factor(days) >= share > similarity.recency_factor(days + 1)
+    assert similarity.days_within(0.25) is None and similarity.days_within(1.01) == -1
 
 
 def test_an_index_follows_the_records_it_is_synced_to():
