@@ -7,14 +7,20 @@ community `lf` loaded — and returns the figures. The subprocess:
 1. bulk-creates 20,000 suggestions in `lf` (references DUPBENCH-00001 …), submitted over 36 months,
    with the demo's texts filled in with real compounds, buildings and units and varied (a second
    sentence, a resident's aside, or only the first sentence), so that many are near-duplicates;
-2. **realistic mix**: 400 open (200 of them waiting for triage), the rest closed. Times
+   bulk_create bypasses intake, so none has its text's features yet;
+2. starts a second process, a worker that has served nothing yet, for the lookups (`--lookups`):
+   **realistic mix**: 400 open (200 of them waiting for triage), the rest closed. It times
    `likely_duplicates()` — what the triage page calls — for 20 suggestions to warm up, then for
-   220 waiting ones, each call with its database queries, in one process as a gunicorn worker
-   serves them; the first call (the index is built then) is reported apart;
-3. **worst case**: 4,600 more are reopened (5,000 open), and the same is timed again;
+   220 waiting ones, each call with its database queries, as a gunicorn worker serves them; the
+   first call (it works out the features of the candidates and counts the community's corpus)
+   is reported apart;
+3. **worst case**: 4,600 more are reopened (5,000 open), and the same is timed again (its first
+   call counts the reopened ones in);
 4. checks, for 100 of the timed suggestions, that the prefiltered lookup flags the same
    duplicates and finds the same top 5 as scoring every candidate (informational figure);
-5. deletes the inserted suggestions, whatever happened.
+5. reports the lookup process's resident memory (VmRSS) after its 482 lookups, against the
+   150 MB every gunicorn worker must stay under: no process keeps a community's texts;
+6. deletes the inserted suggestions, whatever happened.
 
 The JSON figures are printed as the last line of the subprocess's output.
 """
@@ -35,6 +41,7 @@ SUGGESTIONS, OPEN, WORST_OPEN, WAITING = 20_000, 400, 5_000, 200
 MONTHS = 36
 WARMUP, TIMED, COMPARED = 20, 220, 100
 BUDGET = {"op": "<", "limit": 50}
+MEMORY_BUDGET = {"op": "<=", "limit": 150}  # MB, every gunicorn worker
 PREFIX = "DUPBENCH-"
 ASIDES = (
     "麻烦尽快处理。",
@@ -177,7 +184,7 @@ def waiting(community):
 def timed_lookups(suggestions):
     """Milliseconds of likely_duplicates() for each suggestion (cycled to WARMUP + TIMED), wall
     clock and this process's CPU (which a busy machine inflates less)."""
-    from roundtable.suggestions.views_staff import likely_duplicates
+    from roundtable.suggestions.duplicates import likely_duplicates
 
     samples, cpu = [], []
     for i in range(WARMUP + TIMED):
@@ -189,20 +196,18 @@ def timed_lookups(suggestions):
     return samples[WARMUP:], cpu[WARMUP:]
 
 
-def same_as_scoring_all(community, suggestions):
+def same_as_scoring_all(suggestions):
     """Shares of lookups whose prefiltered result equals scoring every candidate: the same
     top 5 with the same scores, and the same ones flagged as duplicates."""
-    from roundtable.suggestions import similarity, views_staff
+    from roundtable.suggestions import duplicates, similarity
 
-    index = views_staff._INDEXES[community.pk][0]
     same = same_flagged = 0
     for suggestion in suggestions[:COMPARED]:
-        record = views_staff._record(suggestion)
-        fast = index.rank(record)
+        fast = duplicates.ranked(suggestion, limit=duplicates.SHOWN)
         every = similarity.PREFILTER_FROM
-        similarity.PREFILTER_FROM = len(index) + 1
+        similarity.PREFILTER_FROM = SUGGESTIONS + 1
         try:
-            full = index.rank(record)
+            full = duplicates.ranked(suggestion, limit=duplicates.SHOWN)
         finally:
             similarity.PREFILTER_FROM = every
         same += fast == full
@@ -215,19 +220,39 @@ def same_as_scoring_all(community, suggestions):
 
 
 def candidates(community):
-    from roundtable.suggestions import views_staff
+    """How many suggestions the community's lookups rank (its duplicate corpus counts them)."""
+    from roundtable.suggestions.models import DuplicateCorpus
 
-    return len(views_staff._INDEXES[community.pk][0])
+    return DuplicateCorpus.objects.get(community=community).documents
+
+
+def vacuum_features():
+    """Statistics and no dead rows for the features the first call wrote, as autovacuum keeps
+    them (it is off on the bench's server, see insert())."""
+    from django.db import connection
+
+    from roundtable.suggestions.models import TextFeatures, TextKey
+
+    with connection.cursor() as cursor:
+        for model in (TextFeatures, TextKey):
+            cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+
+
+def resident_mb():
+    """This process's resident set (VmRSS) and its peak (VmHWM), in MB."""
+    with open("/proc/self/status") as status:
+        fields = dict(line.split(":", 1) for line in status)
+    return [int(fields[name].split()[0]) / 1024 for name in ("VmRSS", "VmHWM")]
 
 
 def scenario(community, name, suggestions):
-    """Cold call, then the timed ones; returns the figures of one scenario."""
-    from roundtable.suggestions import views_staff
+    """First call, then the timed ones; returns the figures of one scenario."""
+    from roundtable.suggestions.duplicates import likely_duplicates
 
-    views_staff._INDEXES.clear()  # a fresh worker: the first call builds the index
     start = time.perf_counter()
-    views_staff.likely_duplicates(suggestions[0])
+    likely_duplicates(suggestions[0])  # brings the corpus in step with what changed
     cold = (time.perf_counter() - start) * 1000
+    vacuum_features()
     samples, cpu = timed_lookups(suggestions)
     figures = {
         "p50": statistics.median(samples),
@@ -237,17 +262,21 @@ def scenario(community, name, suggestions):
         "cold": cold,
         "candidates": candidates(community),
     }
-    figures["same"], figures["same_flagged"] = same_as_scoring_all(community, suggestions)
+    figures["rss"], figures["peak"] = resident_mb()  # what the lookups left, before the check
+    figures["same"], figures["same_flagged"] = same_as_scoring_all(suggestions)
     log(f"{name}: " + ", ".join(f"{k} {v:.1f}" for k, v in figures.items()))
     return figures
 
 
 def measure(community):
+    """The figures of both scenarios, in this process (a fresh one: `--lookups`)."""
     suggestions = waiting(community)
+    started = resident_mb()[0]
     realistic = scenario(community, "realistic", suggestions)
     reopened = reopen(community, WORST_OPEN - OPEN)
     worst = scenario(community, "worst case", suggestions)
     n = f"{SUGGESTIONS:,} suggestions"
+    lookups = 2 * (1 + WARMUP + TIMED)
     return [
         {
             "name": f"Duplicate lookup p95 ({n}, {OPEN} open)",
@@ -267,11 +296,12 @@ def measure(community):
             f"Python CPU p95 {worst['cpu_p95']:.1f} ms; load {worst['load']:.1f}",
         },
         {
-            "name": f"Duplicate lookup, first call in a process ({OPEN} open)",
+            "name": f"Duplicate lookup, first call after the suggestions came ({OPEN} open)",
             "value": round(realistic["cold"]),
             "unit": "ms",
             "budget": None,
-            "detail": f"builds the community's index; worst case {worst['cold']:.0f} ms",
+            "detail": "works out the features of the candidates bulk_create left without and "
+            f"counts the community's corpus; after the reopening {worst['cold']:.0f} ms",
         },
         {
             "name": "Duplicate lookup: same duplicates flagged as scoring every candidate",
@@ -281,7 +311,34 @@ def measure(community):
             "detail": f"{COMPARED} lookups per scenario; the same top 5 with the same scores in "
             f"{realistic['same']:.0f} % (realistic) and {worst['same']:.0f} % (worst case)",
         },
+        {
+            "name": f"Duplicate lookup: resident memory of the process after {lookups} lookups",
+            "value": round(worst["rss"], 1),
+            "unit": "MB",
+            "budget": MEMORY_BUDGET,
+            "detail": f"{started:.0f} MB before the first; {realistic['rss']:.0f} MB after the "
+            f"realistic mix; peak {worst['peak']:.0f} MB",
+        },
     ]
+
+
+def lookups():
+    """The lookups' process: measure and print the figures as JSON."""
+    from roundtable.places.models import Community
+
+    print(json.dumps(measure(Community.objects.get(code=COMMUNITY)), ensure_ascii=False))
+
+
+def in_a_fresh_process():
+    """The figures of `--lookups`, run by a process that has served nothing yet, as a worker."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.duplicates", "--lookups"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
 
 
 def main():
@@ -290,6 +347,8 @@ def main():
     import django
 
     django.setup()
+    if sys.argv[1:] == ["--lookups"]:
+        return lookups()
     from roundtable.places.models import Community
 
     community = Community.objects.get(code=COMMUNITY)
@@ -298,7 +357,7 @@ def main():
         start = time.perf_counter()
         insert(community)
         log(f"inserted {SUGGESTIONS:,} suggestions in {time.perf_counter() - start:.1f} s")
-        figures = measure(community)
+        figures = in_a_fresh_process()
     finally:
         remove(community)
     print(json.dumps(figures, ensure_ascii=False))

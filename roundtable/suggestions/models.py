@@ -457,3 +457,68 @@ class MonthlyTally(models.Model):
 
     def __str__(self):
         return f"{self.community_id} {self.month:%Y-%m} {self.dimension}={self.key}"
+
+
+class TextFeatures(models.Model):
+    """What duplicate lookups read of a suggestion's text (similarity.Features), worked out once.
+
+    Written with the suggestion, or by the first lookup that needs it. `counted`: whether the
+    community's DuplicateCorpus counts it; duplicates.py keeps the two in step.
+    """
+
+    suggestion = models.OneToOneField(
+        Suggestion, models.CASCADE, primary_key=True, related_name="text_features"
+    )
+    community = models.ForeignKey(Community, models.CASCADE, related_name="+")
+    chars = models.CharField(max_length=16, blank=True)  # a fingerprint of the normalised text
+    concepts = models.JSONField()  # the things named and the problems, weighted
+    places = models.JSONField(null=True)  # level -> the buildings, units, rooms, gates named
+    inside_building = models.BooleanField()
+    outside_compounds = models.BooleanField()
+    counted = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "counted"])]
+
+    def __str__(self):
+        return f"{self.suggestion_id}"
+
+
+class TextGrams(models.Model):
+    """The n-grams of a text, apart: read for the few candidates scored, they would slow down
+    every read of the others' features."""
+
+    features = models.OneToOneField(
+        TextFeatures, models.CASCADE, primary_key=True, related_name="grams"
+    )
+    counts = models.JSONField()  # n-gram -> count
+
+    def __str__(self):
+        return f"{self.features_id}"
+
+
+class TextKey(models.Model):
+    """An n-gram of two characters, a thing or a problem of a text (similarity.Features.keys):
+    a lookup reads the texts that share one of the suggestion's with it."""
+
+    features = models.ForeignKey(TextFeatures, models.CASCADE, related_name="keys")
+    community = models.ForeignKey(Community, models.CASCADE, related_name="+")
+    key = models.CharField(max_length=40)
+
+    class Meta:
+        indexes = [models.Index(fields=["community", "key"])]
+
+    def __str__(self):
+        return self.key
+
+
+class DuplicateCorpus(models.Model):
+    """The suggestions a community's duplicate lookups rank (duplicates.py says which): how many,
+    and in how many each n-gram occurs, for the IDF every lookup needs."""
+
+    community = models.OneToOneField(Community, models.CASCADE, primary_key=True, related_name="+")
+    documents = models.PositiveIntegerField(default=0)
+    frequencies = models.JSONField(default=dict)  # n-gram -> documents with it
+
+    def __str__(self):
+        return f"{self.community_id}: {self.documents}"

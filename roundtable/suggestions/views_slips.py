@@ -11,12 +11,12 @@ from django.utils.translation import gettext as _
 from roundtable.people.models import Residency
 from roundtable.people.permissions import Perm, communities_in_scope, homes_in_scope
 
+from .duplicates import likely_duplicates
 from .forms_staff import SlipForm
 from .intake import submit_suggestion
 from .models import FINAL, Suggestion
 from .permissions import in_grids_of
 from .views_handling import PER_PAGE, overdue_first
-from .views_staff import likely_duplicates
 
 
 def _home(homes, where):

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy
 from roundtable.people.permissions import Perm, communities_in_scope, may, require
 
 from . import actions, forms_staff
+from .duplicates import likely_duplicates
 from .filters import FilterForm, filter_suggestions
 from .models import Status, Suggestion
 from .permissions import visible_to
-from .views_staff import likely_duplicates, run_action
+from .views_staff import run_action
 
 PER_PAGE = 50
 
