@@ -12,7 +12,7 @@ from roundtable.audit.log import record
 from roundtable.common.photos import save_photo
 from roundtable.people.permissions import Perm, acting_role, may
 
-from . import messages, sql, tallies
+from . import duplicates, messages, sql, tallies
 from .models import Category, Channel, Photo, PhotoKind, ReferenceCounter, Step, Suggestion
 from .similarity import suggest_category
 
@@ -156,6 +156,7 @@ def submit_suggestion(
         )
         _attach(suggestion, step, photos, PhotoKind.SUBMISSION, public=photos_public)
         _attach(suggestion, step, [slip_photo] if slip_photo else [], PhotoKind.SLIP, public=False)
+        duplicates.remember(suggestion)  # what lookups read of its text, worked out once
         # The summary's rows and the audit chain's head are locked until commit and shared by
         # every submission of the community: both come last, after the work that need not wait.
         tallies.count_new(suggestion)

@@ -9,10 +9,13 @@ from django.utils import timezone
 from roundtable.places.tests.factories import BuildingFactory, CompoundFactory
 from roundtable.suggestions import duplicates, similarity
 from roundtable.suggestions.duplicates import likely_duplicates
+from roundtable.suggestions.intake import submit_suggestion
 from roundtable.suggestions.models import (
+    Channel,
     DuplicateCorpus,
     Status,
     Suggestion,
+    TextFeatures,
     TextGrams,
 )
 from roundtable.suggestions.similarity import rank_duplicates
@@ -167,6 +170,24 @@ def test_a_suggestion_the_corpus_does_not_count_ranks_as_before(
     else:
         expected = similarity.DuplicateIndex([_record(s) for s in others]).rank(_record(suggestion))
     assert duplicates.ranked(suggestion, limit=5) == expected and expected
+
+
+def test_a_submitted_suggestion_has_its_features_and_the_next_lookup_counts_it(
+    suggestion, resident, home
+):
+    new = submit_suggestion(
+        community=suggestion.community,
+        text=TEXTS[0],
+        channel=Channel.ONLINE,
+        by=resident,
+        submitter=resident,
+        home=home,
+    )
+    assert TextFeatures.objects.filter(pk=new.pk, counted=False).exists()
+    assert [row["suggestion"] for row in likely_duplicates(new)] == [suggestion]
+    assert TextFeatures.objects.get(pk=new.pk).counted
+    documents, frequencies = _corpus(suggestion.community)
+    assert (documents, frequencies) == _recount(suggestion.community) and documents == 2
 
 
 def test_the_corpus_follows_the_candidates_whatever_changes_them(suggestion):
