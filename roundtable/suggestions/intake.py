@@ -157,9 +157,7 @@ def submit_suggestion(
         _attach(suggestion, step, photos, PhotoKind.SUBMISSION, public=photos_public)
         _attach(suggestion, step, [slip_photo] if slip_photo else [], PhotoKind.SLIP, public=False)
         duplicates.remember(suggestion)  # what lookups read of its text, worked out once
-        # The summary's rows and the audit chain's head are locked until commit and shared by
-        # every submission of the community: both come last, after the work that need not wait.
-        tallies.count_new(suggestion)
+        tallies.count_new(suggestion)  # its month's figures recounted by a task, if this commits
         record(
             suggestion,
             "suggestion.submitted",
