@@ -210,6 +210,10 @@ SCHEDULED_TASKS = [
     {"task": "roundtable.votes.tasks.close_due_polls"},
     {"task": "roundtable.audit.tasks.seal_audit_log"},
     {
+        "task": "roundtable.suggestions.tasks.check_figures",  # the summary against a recount
+        "due": "roundtable.suggestions.reminders.figures_check_due",  # once a night from 03:00
+    },
+    {
         "task": "roundtable.suggestions.tasks.daily_digest",
         "due": "roundtable.suggestions.reminders.digest_due",  # once a day from 08:00
     },

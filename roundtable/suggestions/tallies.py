@@ -20,6 +20,7 @@ where they differ, rewrites the summary and logs what it found.
 import logging
 from collections import defaultdict
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
@@ -33,6 +34,8 @@ from . import metrics, sql
 from .models import MonthlyTally, Step, Suggestion
 
 logger = logging.getLogger(__name__)
+# Inside `rebuilt_after`, changes queue no month recount: the block rebuilds once at its end.
+_rebuilding = ContextVar("rebuilding", default=False)
 
 # What an item is grouped by besides its month: every dimension but "month" (a column of its own).
 GROUPS = tuple(name for name in metrics.DIMENSIONS if name != "month")
@@ -86,7 +89,20 @@ def count_new(suggestion):
     _count_later(suggestion)
 
 
+@contextmanager
+def rebuilt_after(community):
+    """A bulk load (loaddemo): no recount a change, one rebuild of the community at the end."""
+    token = _rebuilding.set(True)
+    try:
+        yield
+    finally:
+        _rebuilding.reset(token)
+    rebuild(community)
+
+
 def _count_later(suggestion):
+    if _rebuilding.get():
+        return
     month = timezone.localtime(suggestion.submitted_at).date().replace(day=1)
     count_month.enqueue(suggestion.community_id, month.isoformat())
 

@@ -403,3 +403,16 @@ def test_a_month_recount_rewrites_that_month_alone(walk, counted):
     assert tallies.count_month.call(community.pk, month.isoformat()) > 0
     assert {k: v for k, v in summary(community).items() if k[0] == month} == recounted(community)
     assert MonthlyTally.objects.get(pk=other.pk).valid == 7
+
+
+def test_a_bulk_load_queues_no_recount_and_rebuilds_once_at_its_end(settings, walk, worker):
+    settings.TASKS = DATABASE_TASKS
+    community = walk["community"]
+    with tallies.rebuilt_after(community):
+        for text in ("路灯坏了", "楼道里堆了纸箱", "电动车乱停"):
+            submit_suggestion(community=community, text=text, channel=Channel.STATION, by=worker)
+        assert summary(community) == {}
+    assert not DBTaskResult.objects.exists()  # loaddemo leaves the worker nothing to recount
+    assert summary(community) == recounted(community) != {}
+    submit_suggestion(community=community, text="路灯坏了", channel=Channel.STATION, by=worker)
+    assert DBTaskResult.objects.count() == 1  # outside the block, changes queue again

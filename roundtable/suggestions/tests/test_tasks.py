@@ -156,6 +156,17 @@ def test_tick_enqueues_the_sweep_and_the_digest_once_a_day(db):
     assert names.count("daily_digest") == 1
 
 
+def test_tick_enqueues_the_figures_check_once_a_night_from_three(db):
+    for hour, minute in ((2, 55), (3, 1), (3, 6), (8, 5)):
+        with time_machine.travel(datetime(2026, 11, 24, hour, minute, tzinfo=SHANGHAI), tick=False):
+            call_command("tick", stdout=StringIO())
+    with time_machine.travel(datetime(2026, 11, 25, 3, 1, tzinfo=SHANGHAI), tick=False):
+        call_command("tick", stdout=StringIO())
+    names = [r.task.name for r in default_task_backend.results]
+    assert names.count("check_figures") == 2  # 24 November at 03:01, 25 November at 03:01
+    assert names.count("daily_digest") == 1
+
+
 def test_tick_sends_no_digest_before_eight(db):
     with time_machine.travel(datetime(2026, 11, 24, 7, 55, tzinfo=SHANGHAI), tick=False):
         call_command("tick", stdout=StringIO())
