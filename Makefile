@@ -28,9 +28,10 @@ run: setup
 	  trap 'kill $$worker $$ticker 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
-# Both cores run tests (pytest-xdist); WORKERS=1 runs them in one process.
+# Both cores run tests (pytest-xdist), test by test; the demo's tests share one worker, so the
+# demo is built once (xdist_group in conftest.py). WORKERS=1 runs them in one process.
 WORKERS ?= 2
-PYTEST := bin/pytest-strict -n $(WORKERS) --dist loadfile
+PYTEST := bin/pytest-strict -n $(WORKERS) --dist loadgroup
 # The date sweep: the date-sensitive tests (conftest.DATED) as if it were each of these moments in
 # Beijing: a last day of the month late in the evening (31 December), a first day of the month early
 # in the morning (still the previous day in UTC), the Spring Festival week, a leap day, two years on.

@@ -94,6 +94,9 @@ def pytest_collection_modifyitems(config, items):
         where = Path(str(item.path)).relative_to(ROOT).as_posix()
         if where.startswith(DATED):
             item.add_marker(pytest.mark.dates)
+        if where.startswith("roundtable/demo/tests/"):
+            # One xdist worker takes them all, so the demo is built once (`--dist loadgroup`).
+            item.add_marker(pytest.mark.xdist_group("demo"))
 
 
 @pytest.fixture(autouse=True)
