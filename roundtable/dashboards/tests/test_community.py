@@ -108,3 +108,18 @@ def test_the_community_page_lives_at_its_code(community):
 
 def test_unknown_community_is_404(client, db):
     assert client.get("/c/nowhere/").status_code == 404
+
+
+def test_the_page_is_rendered_once_per_version_and_follows_a_recorded_change(
+    client, community, resident, community_worker, django_assert_max_num_queries
+):
+    silver = community.groups.get(name="银龄")
+    url = reverse("dashboards:community", args=["lf"])
+    assert "银龄" in client.get(url).content.decode()
+    with django_assert_max_num_queries(2):  # the community at its version; the rest is cached
+        assert "银龄" in client.get(url).content.decode()
+    actions.rename_group(silver, "银发", by=community_worker)  # recorded: the version moves
+    html = client.get(url).content.decode()
+    assert "银发" in html and "银龄" not in html
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Where to hand in a suggestion" in english  # each language is cached apart
