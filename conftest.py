@@ -48,7 +48,7 @@ DATED = (
     "roundtable/suggestions/tests/test_tasks.py",
     "roundtable/suggestions/tests/test_transitions.py",
     "roundtable/suggestions/tests/test_metrics.py",
-    "roundtable/suggestions/tests/test_tallies.py",
+    "roundtable/suggestions/tests/test_summaries.py",
     "roundtable/meetings/tests/test_tasks.py",
     "roundtable/meetings/tests/test_metrics.py",
     "roundtable/meetings/tests/test_outcomes.py",

@@ -239,7 +239,7 @@ def remove(community):
     """Delete the inserted suggestions and rebuild the summary without them."""
     from django.db import connection
 
-    from roundtable.suggestions.tallies import rebuild
+    from roundtable.suggestions.summaries import rebuild
 
     with connection.cursor() as cursor:
         cursor.execute("DELETE FROM suggestions_suggestion WHERE reference LIKE %s", [PREFIX + "%"])
@@ -458,7 +458,7 @@ def main():
 
     django.setup()
     from roundtable.places.models import Community
-    from roundtable.suggestions.tallies import rebuild
+    from roundtable.suggestions.summaries import rebuild
 
     community = Community.objects.get(code=COMMUNITY)
     leftovers = remove(community)  # of a run that did not finish

@@ -72,7 +72,7 @@ PAGES = {
     "my-suggestions": ("/me/suggestions/", "resident", 200),
     "public-suggestions": ("/c/lf/suggestions/", None, 200),
     "figures": ("/c/lf/figures/", None, 200),
-    "figures-items": ("/c/lf/figures/collected/", None, 200),
+    "figures-behind": ("/c/lf/figures/collected/", None, 200),
     "privacy": ("/privacy/", None, 200),
     "not-found": ("/no-such-page/", None, 404),
     "polls-staff": ("/work/polls/", "community_worker", 200),

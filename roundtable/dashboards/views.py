@@ -49,7 +49,7 @@ def _cell(params):
     return by, key
 
 
-def _items(community, params):
+def _suggestions(community, params):
     since, until = _period(params)
     by, key = _cell(params)
     query = Q(community=community) & metrics.period_filter(since, until)
@@ -86,7 +86,7 @@ class Linker:
     """
 
     def __init__(self, community, params):
-        self.url = reverse("dashboards:items", args=[community.code, "-"])[:-2]
+        self.url = reverse("dashboards:behind", args=[community.code, "-"])[:-2]
         self.base = {k: v for k, v in zip(("from", "to"), _period(params), strict=True) if v}
         self._queries = {}
         self._labels = {}
@@ -104,7 +104,7 @@ class Linker:
 
     def html(self, metric, value, cell=None):
         """A count or a mean as one link; a rate as its terms and denominator, each a link."""
-        if isinstance(metric, metrics.Tally):
+        if isinstance(metric, metrics.Total):
             return mark_safe(self._number(value, metric.name, cell, alone=True))
         if isinstance(metric, metrics.Mean):
             text = "—" if value is None else escape(_duration(value))
@@ -174,13 +174,13 @@ def figures(request, code):
     return render(request, "dashboards/figures.html", context)
 
 
-def items(request, code, metric):
-    """Public: exactly the items behind one number — reference, date, category, compound, status."""
+def behind(request, code, metric):
+    """Public: exactly the suggestions behind one number (reference, date, category, place)."""
     community = get_object_or_404(Community, code=code)
     chosen = metrics.METRICS.get(metric)
     if chosen is None:
         raise Http404
-    listed = _items(community, request.GET).filter(chosen.filter)
+    listed = _suggestions(community, request.GET).filter(chosen.filter)
     listed = listed.select_related("category", "compound").order_by("-submitted_at", "-pk")
     page = Paginator(listed, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     by, key = _cell(request.GET)
@@ -191,18 +191,18 @@ def items(request, code, metric):
         "page": page,
         "dimension": metrics.DIMENSIONS.get(by),
         "cell": _cell_label(by, key) if by else "",
-        # Only triaged, valid items have a public page.
+        # Only triaged, valid suggestions have a public page.
         "public_statuses": set(Status) - {Status.SUBMITTED, Status.INVALID, Status.MERGED},
         "since": since,
         "until": until,
         "query": request.GET.urlencode(),
         "may_export": may(request.user, Perm.VIEW_METRICS, community),
     }
-    return render(request, "dashboards/items.html", context)
+    return render(request, "dashboards/behind.html", context)
 
 
 def _scoped(user, community):
-    """The community's items `user` may export: all of them, or those of their grids."""
+    """The community's suggestions `user` may export: all of them, or those of their grids."""
     if may(user, Perm.VIEW_METRICS, community):
         return Suggestion.objects.filter(community=community)
     grids = [g.pk for g in community.grids.all() if may(user, Perm.VIEW_METRICS, g)]
@@ -240,12 +240,12 @@ def export(request):
 
 
 @login_required
-def items_export(request, code, metric):
+def behind_export(request, code, metric):
     """Staff: the list behind one number as .xlsx."""
     community = get_object_or_404(Community, code=code)
     chosen = metrics.METRICS.get(metric)
     if chosen is None:
         raise Http404
     scoped = _scoped(request.user, community)
-    listed = _items(community, request.GET).filter(chosen.filter, pk__in=scoped.values("pk"))
+    listed = _suggestions(community, request.GET).filter(chosen.filter, pk__in=scoped.values("pk"))
     return _xlsx(export_xlsx(listed.order_by("submitted_at", "pk")), f"{community.code}-{metric}")

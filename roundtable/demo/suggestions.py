@@ -20,7 +20,7 @@ from django.utils import timezone
 from roundtable.notifications.models import Notification
 from roundtable.people.models import Organisation, OrganisationKind, Residency, User
 from roundtable.places.models import Grid, Station
-from roundtable.suggestions import actions, tallies
+from roundtable.suggestions import actions, summaries
 from roundtable.suggestions.intake import submit_suggestion
 from roundtable.suggestions.models import Category, Channel, Rating, Suggestion
 
@@ -131,7 +131,7 @@ def build_suggestions(community, *, also=()):
         raise ValueError("a demo step would lie in the future")
     first_message = (Notification.objects.aggregate(Max("pk"))["pk__max"] or 0) + 1
     with (
-        tallies.rebuilt_after(community),
+        summaries.rebuilt_after(community),
         demo_clock(timeline[0][0]) as clock,
         messages_without_sms(),
     ):

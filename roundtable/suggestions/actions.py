@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from roundtable.audit.log import record
 from roundtable.common.actions import InvalidTransition, check, refresh
 
-from . import deadlines, messages, tallies
+from . import deadlines, messages, summaries
 from .models import SYSTEM, TRANSITIONS, Rating, Status, Step, StepKind, Suggestion
 from .permissions import may_move, role_for
 
@@ -45,7 +45,7 @@ def _transition(suggestion, action, *, by, note="", target=None, precheck=None, 
     before = current.status
     for name, value in {**fields, "status": target or move.target or before}.items():
         setattr(current, name, value)
-    with tallies.counting_change(current):
+    with summaries.counting_change(current):
         current.save()
     role = role_for(by, current, move.permission)
     step = Step.objects.create(

@@ -12,7 +12,7 @@ from roundtable.audit.log import record
 from roundtable.common.photos import save_photo
 from roundtable.people.permissions import Perm, acting_role, may
 
-from . import duplicates, messages, sql, tallies
+from . import duplicates, messages, sql, summaries
 from .models import Category, Channel, Photo, PhotoKind, ReferenceCounter, Step, Suggestion
 from .similarity import suggest_category
 
@@ -157,7 +157,7 @@ def submit_suggestion(
         _attach(suggestion, step, photos, PhotoKind.SUBMISSION, public=photos_public)
         _attach(suggestion, step, [slip_photo] if slip_photo else [], PhotoKind.SLIP, public=False)
         duplicates.remember(suggestion)  # what lookups read of its text, worked out once
-        tallies.count_new(suggestion)  # its month's figures recounted by a task, if this commits
+        summaries.count_new(suggestion)  # its month's figures recounted by a task, if this commits
         record(
             suggestion,
             "suggestion.submitted",

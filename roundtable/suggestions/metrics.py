@@ -1,13 +1,15 @@
-"""The metrics of DOMAIN.md §3, each defined once: its words, arithmetic and the items behind it.
+"""The metrics of DOMAIN.md §3, each defined once: its words, arithmetic and the suggestions
+behind it.
 
-Every number is a count of items selected by a Q (`COUNTS`); a rate is a ratio of such counts
-and a mean is a summed duration over such items divided by their count, so every number on a page
-links to the list behind it and that list's length is the number. `columns()` turns the
-definitions into SQL aggregates, the one place they become arithmetic: `recount(queryset)` runs
-them over any set of items, and tallies.py runs them to keep the summary table (MonthlyTally) that
-`figures(community)` and `breakdowns(community)` read, so the figures page costs a few small
-queries however many suggestions there are. Rates are kept as fractions and rounded to a whole
-percent half-up; they are always shown with their numerator and denominator ("142 / 164 = 87%").
+Every number is a count of suggestions selected by a Q (`COUNTS`); a rate is a ratio of such
+counts and a mean is a summed duration over such suggestions divided by their count, so every
+number on a page links to the list behind it and that list's length is the number. `columns()`
+turns the definitions into SQL aggregates, the one place they become arithmetic:
+`recount(queryset)` runs them over any set of suggestions, and summaries.py runs them to keep the
+summary table (MonthlySummary) that `figures(community)` and `breakdowns(community)` read, so
+the figures page costs a few small queries however many suggestions there are. Rates are kept as
+fractions and rounded to a whole percent half-up; they are always shown with their numerator and
+denominator ("142 / 164 = 87%").
 """
 
 import datetime
@@ -23,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from roundtable.people.models import Organisation
 from roundtable.places.models import Compound, Grid
 
-from .models import Category, Channel, MonthlyTally, Rating, Status
+from .models import Category, Channel, MonthlySummary, Rating, Status
 
 VALID = ~Q(status__in=[Status.INVALID, Status.MERGED])
 RESPONDED = VALID & Q(responded_at__isnull=False)
@@ -32,8 +34,8 @@ TIMED = RESPONDED & Q(resolve_by__isnull=False)
 
 
 @dataclass(frozen=True)
-class Tally:
-    """A count of the items that `filter` selects."""
+class Total:
+    """A count of the suggestions that `filter` selects."""
 
     name: str
     label: str
@@ -42,14 +44,14 @@ class Tally:
 
 
 COUNTS = (
-    Tally("collected", _("Collected"), _("Every suggestion received, through any channel."), Q()),
-    Tally(
+    Total("collected", _("Collected"), _("Every suggestion received, through any channel."), Q()),
+    Total(
         "valid",
         _("Valid"),
         _("Collected minus those not accepted and those merged into another as duplicates."),
         VALID,
     ),
-    Tally(
+    Total(
         "responded",
         _("Responded"),
         _(
@@ -58,45 +60,45 @@ COUNTS = (
         ),
         RESPONDED,
     ),
-    Tally(
+    Total(
         "resolved",
         _("Resolved"),
         _("Valid suggestions completed and closed."),
         VALID & Q(status=Status.CLOSED),
     ),
-    Tally("rated", _("Rated"), _("Valid suggestions the resident has rated."), RATED),
-    Tally(
+    Total("rated", _("Rated"), _("Valid suggestions the resident has rated."), RATED),
+    Total(
         "content",
         _("Satisfied or basically satisfied"),
         _("Rated “satisfied” or “basically satisfied”."),
         RATED & Q(rating__in=[Rating.SATISFIED, Rating.BASICALLY]),
     ),
-    Tally("satisfied", _("Satisfied"), _("Rated “satisfied”."), RATED & Q(rating=Rating.SATISFIED)),
-    Tally(
+    Total("satisfied", _("Satisfied"), _("Rated “satisfied”."), RATED & Q(rating=Rating.SATISFIED)),
+    Total(
         "basically",
         _("Basically satisfied"),
         _("Rated “basically satisfied”."),
         RATED & Q(rating=Rating.BASICALLY),
     ),
-    Tally(
+    Total(
         "followed_up",
         _("Followed up"),
         _("Rated, or closed without a rating after the follow-up period."),
         RATED | (VALID & Q(status=Status.CLOSED, rating="")),
     ),
-    Tally(
+    Total(
         "timed",
         _("Responded with a deadline"),
         _("Responded suggestions that had a resolve-by deadline."),
         TIMED,
     ),
-    Tally(
+    Total(
         "on_time",
         _("Responded on time"),
         _("Responded no later than their resolve-by deadline."),
         TIMED & Q(responded_at__lte=F("resolve_by")),
     ),
-    Tally(
+    Total(
         "accepted",
         _("Accepted after dispatch"),
         _("Valid suggestions dispatched to an owner organisation and accepted by it."),
@@ -118,13 +120,13 @@ class Ratio:
 
     @property
     def filter(self):
-        """The items the rate is taken over: its denominator."""
+        """The suggestions the rate is taken over: its denominator."""
         return COUNT[self.denominator].filter
 
 
 @dataclass(frozen=True)
 class Mean:
-    """The mean time from `start` to `end` over the items of count `over`."""
+    """The mean time from `start` to `end` over the suggestions of count `over`."""
 
     name: str
     label: str
@@ -292,7 +294,7 @@ def microseconds(value):
 
 @dataclass
 class Figures:
-    """All counts, rates and means of one set of items (one row of a breakdown)."""
+    """All counts, rates and means of one set of suggestions (one row of a breakdown)."""
 
     counts: dict
     totals: dict = field(default_factory=dict)  # mean name → summed duration in microseconds
@@ -306,7 +308,7 @@ class Figures:
 
     def value(self, name):
         metric = METRICS[name]
-        if isinstance(metric, Tally):
+        if isinstance(metric, Total):
             return self.counts[name]
         if isinstance(metric, Ratio):
             terms = tuple((w, c, self.counts[c]) for w, c in metric.numerator)
@@ -324,7 +326,7 @@ class Figures:
 
 
 def recount(queryset):
-    """Every metric of any set of items, counted from the items themselves in one query."""
+    """Every metric of any set of suggestions, counted from the suggestions in one query."""
     return Figures.of(queryset.order_by().aggregate(**columns()))
 
 
@@ -332,12 +334,12 @@ def recount(queryset):
 class Dimension:
     name: str
     label: str
-    key: object  # the expression an item's group is keyed by
+    key: object  # the expression a suggestion's group is keyed by
     none_label: str = ""
     model: object = None  # the model a key is the id of, whose `name` names the group
 
     def cell_filter(self, key):
-        """The Q selecting the items of one group, for a key as it appears in a URL or a row."""
+        """The Q selecting the suggestions of one group, for a key as in a URL or a row."""
         if self.name == "month":
             start = month_start(key)
             return Q(submitted_at__gte=start, submitted_at__lt=next_month(start))
@@ -404,7 +406,7 @@ class Row:
 
 def _summary(community, since="", until=""):
     """The community's summary rows for the months from `since` to `until` ("YYYY-MM")."""
-    rows = MonthlyTally.objects.filter(community=community)
+    rows = MonthlySummary.objects.filter(community=community)
     if since:
         rows = rows.filter(month__gte=month_start(since).date())
     if until:
@@ -413,7 +415,8 @@ def _summary(community, since="", until=""):
 
 
 def figures(community, since="", until=""):
-    """Every metric of the community's items submitted in the period (one query of the summary)."""
+    """Every metric of the community's suggestions submitted in the period (one query of the
+    summary)."""
     whole = _summary(community, since, until).filter(dimension=WHOLE)
     return Figures.of(whole.aggregate(*(Sum(c) for c in COLUMNS)), SUM)
 
@@ -445,7 +448,7 @@ def breakdown(community, dimension, since="", until=""):
 
 
 def cell_filter(dimension, key):
-    """The Q of one breakdown cell's items; `key` as in Row.key ("" for none)."""
+    """The Q of one breakdown cell's suggestions; `key` as in Row.key ("" for none)."""
     return DIMENSIONS[dimension].cell_filter(None if key == "" else key)
 
 

@@ -419,11 +419,11 @@ class ReferenceCounter(models.Model):
         return f"{self.community_id}-{self.year}: {self.last}"
 
 
-class MonthlyTally(models.Model):
+class MonthlySummary(models.Model):
     """One month of a community's figures: the whole community, or one group of one dimension.
 
     It holds every count of metrics.COUNTS and, for each of metrics.MEANS, the summed duration
-    (in microseconds) over the items of its count. tallies.py keeps it exact as suggestions
+    (in microseconds) over the items of its count. summaries.py keeps it exact as suggestions
     change; `manage.py rebuild_figures` recomputes it from the suggestions.
     """
 
@@ -451,7 +451,7 @@ class MonthlyTally(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["community", "dimension", "month", "key"], name="one_tally_per_group"
+                fields=["community", "dimension", "month", "key"], name="one_summary_row_per_group"
             )
         ]
 

@@ -21,7 +21,7 @@ from roundtable.people.permissions import Perm, role_has
 from roundtable.places.models import Community
 from roundtable.workdays.calendar import load_calendar
 
-from . import actions, tallies
+from . import actions, summaries
 from .models import HANDLING, Status, Suggestion
 from .permissions import owner_staff
 from .reminders import Reminder, ReminderKind
@@ -115,7 +115,7 @@ def check_figures():
     {community code: summary rows that differed} of those repaired."""
     repaired = {}
     for community in Community.objects.order_by("pk"):
-        drift = tallies.check(community)
+        drift = summaries.check(community)
         if drift:
             repaired[community.code] = len(drift)
     return repaired

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from roundtable.suggestions import metrics, tallies
+from roundtable.suggestions import metrics, summaries
 from roundtable.suggestions.models import Suggestion
 from roundtable.suggestions.tests.test_metrics import build_world, owner  # noqa: F401
 
@@ -16,7 +16,7 @@ HEADERS = ["编号", "提交时间", "渠道", "类别", "小区", "楼栋", "�
 @pytest.fixture
 def world(community, compound, grid, owner):  # noqa: F811
     build_world(community, compound, grid, owner)
-    tallies.rebuild(community)  # the items are made directly, not through the actions
+    summaries.rebuild(community)  # the items are made directly, not through the actions
     return community
 
 
@@ -25,7 +25,7 @@ def figures_url(**query):
 
 
 def listed(client, metric, **query):
-    response = client.get(reverse("dashboards:items", args=["lf", metric]), query)
+    response = client.get(reverse("dashboards:behind", args=["lf", metric]), query)
     assert response.status_code == 200
     return response.content.decode().split("<tbody>")[1].count("<tr><td>")
 
@@ -80,19 +80,19 @@ def test_within_a_period_the_list_behind_each_number_has_that_many_items(client,
 
 
 def test_a_list_names_the_breakdown_cell_it_is_limited_to(client, world, compound):
-    url = reverse("dashboards:items", args=["lf", "collected"])
+    url = reverse("dashboards:behind", args=["lf", "collected"])
     page = client.get(url, {"by": "compound", "key": compound.pk}, HTTP_ACCEPT_LANGUAGE="en")
     assert "Compound: J5" in page.content.decode()
 
 
 def test_a_listed_item_links_to_its_public_page_only_once_triaged_and_valid(client, world):
-    page = client.get(reverse("dashboards:items", args=["lf", "collected"])).content.decode()
+    page = client.get(reverse("dashboards:behind", args=["lf", "collected"])).content.decode()
     links = page.count("/c/lf/suggestions/")
     assert links == Suggestion.objects.filter(community=world).public().count()
 
 
 def test_an_unknown_metric_is_not_found(client, world):
-    assert client.get(reverse("dashboards:items", args=["lf", "nonsense"])).status_code == 404
+    assert client.get(reverse("dashboards:behind", args=["lf", "nonsense"])).status_code == 404
 
 
 def test_the_figures_page_takes_a_fixed_number_of_queries(
@@ -106,7 +106,7 @@ def test_the_list_page_takes_a_fixed_number_of_queries(
     client, world, django_assert_max_num_queries
 ):
     with django_assert_max_num_queries(5):
-        client.get(reverse("dashboards:items", args=["lf", "valid"]))
+        client.get(reverse("dashboards:behind", args=["lf", "valid"]))
 
 
 def rows_of(content):
@@ -142,13 +142,13 @@ def test_the_export_applies_the_triage_filters(client, world, community_worker):
 def test_a_resident_may_not_export(client, world, resident):
     client.force_login(resident)
     assert client.get(reverse("dashboards:export")).status_code == 403
-    url = reverse("dashboards:items_export", args=["lf", "collected"])
+    url = reverse("dashboards:behind_export", args=["lf", "collected"])
     assert client.get(url).status_code == 403
 
 
 def test_each_metrics_list_exports_with_as_many_rows_as_the_number(client, world, community_worker):
     client.force_login(community_worker)
     for name in metrics.COUNT:
-        url = reverse("dashboards:items_export", args=["lf", name])
+        url = reverse("dashboards:behind_export", args=["lf", name])
         rows = rows_of(client.get(url).content)
         assert len(rows) - 1 == metrics.figures(world).value(name), name

@@ -7,7 +7,7 @@ def fill(apps, schema_editor):
     It calls the app's rebuild rather than restating the figures' definitions here: a second copy
     of the rules would be a second truth. The rebuild writes only the columns the table has.
     """
-    from roundtable.suggestions.tallies import rebuild
+    from roundtable.suggestions.summaries import rebuild
 
     Suggestion = apps.get_model("suggestions", "Suggestion")
     MonthlyTally = apps.get_model("suggestions", "MonthlyTally")

@@ -12,7 +12,7 @@ from roundtable.people.tests.factories import ResidencyFactory, UserFactory
 from roundtable.suggestions import intake
 from roundtable.suggestions.models import Channel, Suggestion
 
-from .test_tallies import recounted, summary
+from .test_summaries import recounted, summary
 
 SUBMISSIONS = 20
 

@@ -2,7 +2,7 @@
 
 The items are built with direct field values in every status, then the summary is rebuilt: this
 tests the arithmetic, both as the figures page reads it (the summary) and counted from the items
-(`recount`), not the lifecycle (test_transitions.py does that; test_tallies.py keeps the summary
+(`recount`), not the lifecycle (test_transitions.py does that; test_summaries.py keeps the summary
 in step with it).
 """
 
@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from roundtable.people.models import OrganisationKind
 from roundtable.people.tests.factories import OrganisationFactory
 from roundtable.places.tests.factories import CompoundFactory, GridFactory
-from roundtable.suggestions import metrics, tallies
+from roundtable.suggestions import metrics, summaries
 from roundtable.suggestions.models import Channel, Rating, Status, Suggestion
 
 from .factories import CategoryFactory, SuggestionFactory
@@ -130,8 +130,8 @@ def world(community, compound, grid, owner):
     build_world(community, compound, grid, owner)
     # Another community's items must never count.
     other = SuggestionFactory(status=Status.CLOSED, responded_at=at(1, 5), rating=Rating.SATISFIED)
-    tallies.rebuild(community)
-    tallies.rebuild(other.community)
+    summaries.rebuild(community)
+    summaries.rebuild(other.community)
     return community
 
 
@@ -321,6 +321,6 @@ def test_the_month_of_a_suggestion_is_its_month_in_local_time(community):
     SuggestionFactory(
         community=community, submitted_at=at(2, 1, 0) + datetime.timedelta(minutes=30)
     )
-    tallies.rebuild(community)
+    summaries.rebuild(community)
     assert metrics.figures(community, "2026-02", "2026-02").value("collected") == 1
     assert [r.key for r in metrics.breakdown(community, "month")] == ["2026-02"]

@@ -9,7 +9,7 @@ from django.db.models import F
 
 from roundtable.suggestions import sql
 from roundtable.suggestions.intake import next_reference
-from roundtable.suggestions.models import MonthlyTally, ReferenceCounter
+from roundtable.suggestions.models import MonthlySummary, ReferenceCounter
 
 
 def orm_add_one(community_id, year):
@@ -57,7 +57,7 @@ def test_a_write_to_the_summary_waits_while_it_is_locked(community):
             with transaction.atomic():
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL lock_timeout = '200ms'")
-                MonthlyTally.objects.create(community=community, month=date(2026, 1, 1))
+                MonthlySummary.objects.create(community=community, month=date(2026, 1, 1))
             outcome.append("written")
         except OperationalError:
             outcome.append("waited")
@@ -65,8 +65,8 @@ def test_a_write_to_the_summary_waits_while_it_is_locked(community):
             connections.close_all()
 
     with transaction.atomic():
-        sql.lock_against_writes(MonthlyTally)
-        assert MonthlyTally.objects.count() == 0  # reads pass
+        sql.lock_against_writes(MonthlySummary)
+        assert MonthlySummary.objects.count() == 0  # reads pass
         thread = threading.Thread(target=write)
         thread.start()
         thread.join()

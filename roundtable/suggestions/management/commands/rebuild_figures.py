@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from roundtable.places.models import Community
-from roundtable.suggestions.tallies import rebuild
+from roundtable.suggestions.summaries import rebuild
 
 
 class Command(BaseCommand):

@@ -28,7 +28,7 @@ from roundtable.people.models import Role
 from roundtable.people.permissions import Perm
 from roundtable.people.tests.factories import UserFactory
 from roundtable.places.tests.factories import CompoundFactory
-from roundtable.suggestions import actions, metrics, tallies, tasks
+from roundtable.suggestions import actions, metrics, summaries, tasks
 from roundtable.suggestions.actions import InvalidTransition
 from roundtable.suggestions.intake import submit_suggestion
 from roundtable.suggestions.models import (
@@ -36,7 +36,7 @@ from roundtable.suggestions.models import (
     SYSTEM,
     TRANSITIONS,
     Channel,
-    MonthlyTally,
+    MonthlySummary,
     Rating,
     Status,
     Suggestion,
@@ -51,7 +51,7 @@ WALKS = 12
 
 def summary(community):
     """The summary rows as recount() gives them."""
-    rows = MonthlyTally.objects.filter(community=community)
+    rows = MonthlySummary.objects.filter(community=community)
     return {
         (r["month"], r["dimension"], r["key"]): tuple(r[c] for c in metrics.COLUMNS)
         for r in rows.values("month", "dimension", "key", *metrics.COLUMNS)
@@ -59,7 +59,7 @@ def summary(community):
 
 
 def recounted(community):
-    return tallies.recount(Suggestion.objects.filter(community=community))
+    return summaries.recount(Suggestion.objects.filter(community=community))
 
 
 @pytest.fixture
@@ -149,15 +149,15 @@ def call(rng, w, suggestion, action, now):
 def take_a_step(rng, w, refused=0.1):
     """Receive a suggestion, or take a step the table allows (now and then one it does not)."""
     now = datetime.now(UTC)
-    items = Suggestion.objects.filter(community=w["community"])
+    pool = Suggestion.objects.filter(community=w["community"])
     if rng.random() < refused:
-        items = items.exclude(status__in=OPEN)
+        pool = pool.exclude(status__in=OPEN)
     else:
-        items = items.filter(status__in=OPEN)
-    if not items or rng.random() < 0.15:
+        pool = pool.filter(status__in=OPEN)
+    if not pool or rng.random() < 0.15:
         submit(rng, w, now)
         return "submit"
-    suggestion = rng.choice(list(items))
+    suggestion = rng.choice(list(pool))
     possible = [a for a, move in TRANSITIONS.items() if suggestion.status in move.sources]
     action = rng.choice(possible or list(TRANSITIONS))
     return action if call(rng, w, suggestion, action, now) else None
@@ -216,13 +216,13 @@ def test_the_figures_page_counts_a_suggestion_as_soon_as_it_is_received(client, 
 
 
 def test_every_count_and_mean_has_a_column_in_the_summary():
-    fields = {f.name for f in MonthlyTally._meta.fields}
+    fields = {f.name for f in MonthlySummary._meta.fields}
     assert set(metrics.COLUMNS) <= fields
     assert fields - set(metrics.COLUMNS) == {"id", "community", "month", "dimension", "key"}
 
 
 @pytest.fixture
-def items(community, compound, grid):
+def made_directly(community, compound, grid):
     for day, status in enumerate([Status.SUBMITTED, Status.INVALID, Status.CLOSED], start=1):
         SuggestionFactory(
             community=community,
@@ -242,24 +242,24 @@ def rebuild_figures(*args):
     return out.getvalue()
 
 
-def test_rebuild_figures_recounts_every_community_and_changes_nothing_when_run_again(items):
-    community, elsewhere = items
-    assert summary(community) == {}  # the items were made directly, bypassing the actions
+def test_rebuild_figures_recounts_every_community_and_changes_nothing_when_run_again(made_directly):
+    community, elsewhere = made_directly
+    assert summary(community) == {}  # made directly, bypassing the actions
     assert "lf:" in rebuild_figures()
     assert summary(community) == recounted(community) != {}
     assert summary(elsewhere) == recounted(elsewhere) != {}
-    rows = list(MonthlyTally.objects.order_by("pk").values())
+    rows = list(MonthlySummary.objects.order_by("pk").values())
     rebuild_figures()
-    again = list(MonthlyTally.objects.order_by("pk").values())
+    again = list(MonthlySummary.objects.order_by("pk").values())
     assert [{**r, "id": 0} for r in again] == [{**r, "id": 0} for r in rows]
 
 
-def test_rebuild_figures_repairs_one_community_and_leaves_the_others(items):
-    community, elsewhere = items
+def test_rebuild_figures_repairs_one_community_and_leaves_the_others(made_directly):
+    community, elsewhere = made_directly
     rebuild_figures()
-    MonthlyTally.objects.filter(community=community, dimension="").update(collected=99)
-    MonthlyTally.objects.filter(community=community, dimension="grid").delete()
-    MonthlyTally.objects.filter(community=elsewhere).update(valid=7)
+    MonthlySummary.objects.filter(community=community, dimension="").update(collected=99)
+    MonthlySummary.objects.filter(community=community, dimension="grid").delete()
+    MonthlySummary.objects.filter(community=elsewhere).update(valid=7)
     rebuild_figures("--community", "lf")
     assert summary(community) == recounted(community)
     assert summary(elsewhere) != recounted(elsewhere)
@@ -270,10 +270,17 @@ def test_rebuild_figures_refuses_an_unknown_community(db):
         rebuild_figures("--community", "nowhere")
 
 
-def test_the_fill_migration_is_the_rebuild(items):
-    community, elsewhere = items
+class _AppsOfThatMigration:
+    """The models as migration 0004 names them: the summary was MonthlyTally until 0007."""
+
+    def get_model(self, app_label, name):
+        return apps.get_model(app_label, {"MonthlyTally": "MonthlySummary"}.get(name, name))
+
+
+def test_the_fill_migration_is_the_rebuild(made_directly):
+    community, elsewhere = made_directly
     migration = importlib.import_module("roundtable.suggestions.migrations.0004_fill_monthly_tally")
-    migration.fill(apps, None)
+    migration.fill(_AppsOfThatMigration(), None)
     assert summary(community) == recounted(community) != {}
     assert summary(elsewhere) == recounted(elsewhere)
 
@@ -315,7 +322,7 @@ def test_the_tick_repairs_the_figures_after_admin_edits_and_logs_it(
     counted[1].delete()  # a suggestion deleted, as the admin's delete does
     assert summary(community) != recounted(community)
 
-    with time_machine.travel(datetime.now(UTC) + tallies.IN_FLIGHT):  # no recount in flight
+    with time_machine.travel(datetime.now(UTC) + summaries.IN_FLIGHT):  # no recount in flight
         assert tasks.check_figures.call() == {"lf": mock.ANY}
     assert summary(community) == recounted(community)
     assert "figures of lf differed from a recount" in caplog.text
@@ -332,7 +339,7 @@ def test_a_month_still_being_counted_is_recounted_without_a_drift_alarm(
     submit_suggestion(
         community=walk["community"], text="路灯坏了", channel=Channel.STATION, by=worker
     )
-    caplog.set_level("INFO", logger="roundtable.suggestions.tallies")
+    caplog.set_level("INFO", logger="roundtable.suggestions.summaries")
     assert tasks.check_figures.call() == {"lf": mock.ANY}
     assert summary(walk["community"]) == recounted(walk["community"])
     assert "recounted in months still being counted" in caplog.text
@@ -341,17 +348,17 @@ def test_a_month_still_being_counted_is_recounted_without_a_drift_alarm(
 
 
 def test_the_check_changes_nothing_while_the_figures_are_exact(walk, counted):
-    rows = list(MonthlyTally.objects.order_by("pk").values())
-    assert tallies.check(walk["community"]) == {}
-    assert list(MonthlyTally.objects.order_by("pk").values()) == rows
+    rows = list(MonthlySummary.objects.order_by("pk").values())
+    assert summaries.check(walk["community"]) == {}
+    assert list(MonthlySummary.objects.order_by("pk").values()) == rows
     assert not Event.objects.filter(action="suggestions.figures_repaired").exists()
 
 
 def test_the_check_removes_the_summary_of_a_community_with_no_suggestions_left(walk, counted):
     Suggestion.objects.filter(community=walk["community"]).delete()
-    drift = tallies.check(walk["community"])
+    drift = summaries.check(walk["community"])
     assert drift and all(values[0] < 0 for values in drift.values())
-    assert not MonthlyTally.objects.filter(community=walk["community"]).exists()
+    assert not MonthlySummary.objects.filter(community=walk["community"]).exists()
 
 
 # The month recount: queued with each change, in its transaction; right whatever the order.
@@ -372,7 +379,7 @@ def test_a_change_queues_the_recount_of_its_month_in_its_own_transaction(setting
             community=community, text="路灯坏了", channel=Channel.STATION, by=worker
         )
     queued = DBTaskResult.objects.get()
-    assert queued.task_path.endswith("tallies.count_month")
+    assert queued.task_path.endswith("summaries.count_month")
     assert queued.args_kwargs == {"args": [community.pk, "2026-04-01"], "kwargs": {}}
     assert summary(community) == {}  # counted by the worker, not the request
     assert queued.task.call(*queued.args_kwargs["args"]) > 0
@@ -389,26 +396,26 @@ def test_a_change_queues_the_recount_of_its_month_in_its_own_transaction(setting
 def test_recounting_a_month_again_or_out_of_order_changes_nothing(walk, counted):
     community = walk["community"]
     month = next(iter(summary(community)))[0].isoformat()
-    rows = list(MonthlyTally.objects.order_by("pk").values())
-    assert tallies.count_month.call(community.pk, month) == 0
-    assert tallies.count_month.call(community.pk, "2025-01-01") == 0  # a month with nothing
-    assert list(MonthlyTally.objects.order_by("pk").values()) == rows
+    rows = list(MonthlySummary.objects.order_by("pk").values())
+    assert summaries.count_month.call(community.pk, month) == 0
+    assert summaries.count_month.call(community.pk, "2025-01-01") == 0  # a month with nothing
+    assert list(MonthlySummary.objects.order_by("pk").values()) == rows
 
 
 def test_a_month_recount_rewrites_that_month_alone(walk, counted):
     community = walk["community"]
-    MonthlyTally.objects.filter(community=community).update(valid=99)
+    MonthlySummary.objects.filter(community=community).update(valid=99)
     month = next(iter(summary(community)))[0]
-    other = MonthlyTally.objects.create(community=community, month=date(2025, 1, 1), valid=7)
-    assert tallies.count_month.call(community.pk, month.isoformat()) > 0
+    other = MonthlySummary.objects.create(community=community, month=date(2025, 1, 1), valid=7)
+    assert summaries.count_month.call(community.pk, month.isoformat()) > 0
     assert {k: v for k, v in summary(community).items() if k[0] == month} == recounted(community)
-    assert MonthlyTally.objects.get(pk=other.pk).valid == 7
+    assert MonthlySummary.objects.get(pk=other.pk).valid == 7
 
 
 def test_a_bulk_load_queues_no_recount_and_rebuilds_once_at_its_end(settings, walk, worker):
     settings.TASKS = DATABASE_TASKS
     community = walk["community"]
-    with tallies.rebuilt_after(community):
+    with summaries.rebuilt_after(community):
         for text in ("路灯坏了", "楼道里堆了纸箱", "电动车乱停"):
             submit_suggestion(community=community, text=text, channel=Channel.STATION, by=worker)
         assert summary(community) == {}

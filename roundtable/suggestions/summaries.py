@@ -1,4 +1,4 @@
-"""The summary the figures page reads (MonthlyTally), kept equal to a recount of the suggestions.
+"""The summary the figures page reads (MonthlySummary), kept equal to a recount of the suggestions.
 
 A suggestion counts in the summary rows of its community and month of submission: the whole-
 community row and one row per dimension (its compound, grid, top-level category, channel, owner).
@@ -31,20 +31,21 @@ from django_tasks import task
 from roundtable.audit.log import record
 
 from . import metrics, sql
-from .models import MonthlyTally, Step, Suggestion
+from .models import MonthlySummary, Step, Suggestion
 
 logger = logging.getLogger(__name__)
 # Inside `rebuilt_after`, changes queue no month recount: the block rebuilds once at its end.
 _rebuilding = ContextVar("rebuilding", default=False)
 
-# What an item is grouped by besides its month: every dimension but "month" (a column of its own).
+# What a suggestion is grouped by besides its month: every dimension but "month" (a column of
+# its own).
 GROUPS = tuple(name for name in metrics.DIMENSIONS if name != "month")
 NOTHING = (0,) * len(metrics.COLUMNS)
 COLLECTED = metrics.COLUMNS.index("collected")
 
 
 def recount(queryset):
-    """{(month, dimension, key): column values} of `queryset`'s items, from the items themselves.
+    """{(month, dimension, key): column values} of `queryset`'s suggestions, from the suggestions.
 
     One query grouped by month and every dimension at once, added up per summary row here.
     """
@@ -118,9 +119,9 @@ def count_month(community_id, month):
         community_id=community_id, submitted_at__gte=start, submitted_at__lt=end
     )
     with transaction.atomic():
-        sql.lock_against_writes(MonthlyTally)  # recounts of one month take turns
+        sql.lock_against_writes(MonthlySummary)  # recounts of one month take turns
         totals = recount(suggestions)
-        rows = MonthlyTally.objects.filter(community_id=community_id, month=first)
+        rows = MonthlySummary.objects.filter(community_id=community_id, month=first)
         changed = _difference(totals, stored(rows))
         if changed:
             _rewrite(community_id, totals, rows)
@@ -144,7 +145,7 @@ def _difference(after, before):
     return delta
 
 
-def rebuild(community, *, suggestions=Suggestion, summary=MonthlyTally):
+def rebuild(community, *, suggestions=Suggestion, summary=MonthlySummary):
     """Recompute one community's summary from its suggestions, in one transaction.
 
     `suggestions` and `summary` are the models to use (a data migration passes its own).
@@ -197,11 +198,11 @@ def check(community):
     drift: a write that bypassed the actions (logged as a warning and in the audit log).
     """
     suggestions = Suggestion.objects.filter(community=community)
-    rows = MonthlyTally.objects.filter(community=community)
+    rows = MonthlySummary.objects.filter(community=community)
     if stored(rows) == recount(suggestions):
         return {}
     with transaction.atomic():
-        sql.lock_against_writes(MonthlyTally)
+        sql.lock_against_writes(MonthlySummary)
         totals = recount(suggestions)
         drift = _difference(totals, stored(rows))
         if drift:
