@@ -62,6 +62,7 @@ CHECK_IN_BUDGET = {"op": ">=", "limit": 150}
 RATE_BUDGET = {"op": ">=", "limit": 600}
 P99_BUDGET = None
 QUERY_BUDGET = {"op": "<=", "limit": 8}
+COLD_QUERY_BUDGET = {"op": "<=", "limit": 10}  # issue 5's, for the first view after a change
 LUA = ROOT / "bench" / "meetings.lua"
 RESIDENTS_FILE = "meetings-residents.txt"
 OUTCOME = re.compile(
@@ -315,7 +316,9 @@ def _rows(figures, queries):
         warm, cold = counted["warm"]["queries"], counted["cold"]["queries"]
         rows.append(_row(label, warm, "queries", QUERY_BUDGET))
         if cold != warm:
-            rows.append(_row(f"{label}, first view (cache empty)", cold, "queries", QUERY_BUDGET))
+            rows.append(
+                _row(f"{label}, first view (cache empty)", cold, "queries", COLD_QUERY_BUDGET)
+            )
     return rows
 
 
