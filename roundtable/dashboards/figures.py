@@ -6,19 +6,12 @@ writer needs to know this cache. Writes that bypass the log (bulk loads) show wi
 """
 
 from django.core.cache import cache
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Q
 
-from roundtable.audit.models import Event
 from roundtable.people.models import Residency
 from roundtable.places.models import Home
 
 TTL_SECONDS = 60
-
-
-def versioned(communities):
-    """`communities` with `.version`: the id of each one's newest audit event (None if none)."""
-    newest = Event.objects.filter(community=OuterRef("pk")).order_by("-id").values("id")[:1]
-    return communities.annotate(version=Subquery(newest))
 
 
 def community_figures(community):

@@ -16,6 +16,7 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from roundtable.audit.versions import versioned
 from roundtable.people.models import Organisation
 from roundtable.people.permissions import Perm, communities_in_scope, may
 from roundtable.places.models import Community, Compound, Grid
@@ -23,7 +24,7 @@ from roundtable.suggestions import metrics
 from roundtable.suggestions.export import export_xlsx, filter_by_params
 from roundtable.suggestions.models import Category, Channel, Status, Suggestion
 
-from .figures import community_figures, versioned
+from .figures import community_figures
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 ITEMS_PER_PAGE = 500

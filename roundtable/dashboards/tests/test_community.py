@@ -7,7 +7,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from roundtable.dashboards.figures import community_figures, versioned
+from roundtable.audit.versions import versioned
+from roundtable.dashboards.figures import community_figures
 from roundtable.people import actions
 from roundtable.people.register_import import import_rows
 from roundtable.people.tests.factories import UserFactory
