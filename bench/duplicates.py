@@ -150,6 +150,7 @@ def insert(community):
 
 def reopen(community, count):
     """Reopen `count` closed bench suggestions from all over the 36 months (the worst case)."""
+    from roundtable.audit.log import record
     from roundtable.suggestions.models import Status, Suggestion
 
     closed = Suggestion.objects.filter(
@@ -157,6 +158,9 @@ def reopen(community, count):
     ).order_by("?")
     ids = list(closed.values_list("pk", flat=True)[:count])
     Suggestion.objects.filter(pk__in=ids).update(status=Status.IN_PROGRESS)
+    # Each reopening records an event, which tells the next lookup to check its corpus; the
+    # bulk update records one for them all.
+    record(None, "bench.reopened", community=community, count=len(ids))
     return len(ids)
 
 
@@ -227,14 +231,14 @@ def candidates(community):
 
 
 def vacuum_features():
-    """Statistics and no dead rows for the features the first call wrote, as autovacuum keeps
-    them (it is off on the bench's server, see insert())."""
+    """Statistics and no dead rows for the features the first call wrote and the suggestions
+    reopened, as autovacuum keeps them (it is off on the bench's server, see insert())."""
     from django.db import connection
 
-    from roundtable.suggestions.models import TextFeatures, TextKey
+    from roundtable.suggestions.models import Suggestion, TextFeatures, TextKey
 
     with connection.cursor() as cursor:
-        for model in (TextFeatures, TextKey):
+        for model in (Suggestion, TextFeatures, TextKey):
             cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
 
 

@@ -15,8 +15,13 @@ def versioned(communities):
     Annotated in the query that reads the communities, so a cached page asks nothing else.
     """
     return communities.annotate(
-        version=_newest(community=OuterRef("pk")), version_elsewhere=_newest(community=None)
+        version=newest_event(OuterRef("pk")), version_elsewhere=_newest(community=None)
     )
+
+
+def newest_event(community):
+    """The id of the community's newest event (an expression; `community` may be an OuterRef)."""
+    return _newest(community=community)
 
 
 def _newest(**where):

@@ -12,6 +12,9 @@ database, and a lookup's memory is its own.
   counts the features marked `counted`; a lookup checks in one query that these are exactly the
   candidates and, when not (a new suggestion, one closed long enough ago, a status changed by
   anything), brings the corpus in step under a lock on its row, reading only what came and went.
+  The check is skipped while the community has no newer audit event than at the last one (every
+  change of a suggestion is recorded) and that one is less than RECHECK old: a change made
+  without a record (plain SQL, a bulk update) or recorded out of order is counted within RECHECK.
 - A lookup reads the place, time and concepts of the candidates sharing a thing or a rare n-gram
   with the suggestion (similarity.prefilter, through TextKey), enough to bound their scores, then
   the n-grams of those whose bound may make the top five. Those of other compounds, which score
@@ -29,6 +32,8 @@ from django.db import transaction
 from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from roundtable.audit.versions import newest_event
 
 from .models import (
     OPEN,
@@ -52,6 +57,7 @@ from .similarity import (
 )
 
 RECENT_DAYS = 90
+RECHECK = timedelta(seconds=60)  # at most this long between two checks of a corpus
 SHOWN = 5
 REASONS = {
     "similar_text": _("similar words"),
@@ -63,6 +69,7 @@ REASONS = {
 }
 NOT_CANDIDATES = (Status.INVALID, Status.MERGED)
 CHUNK = 500  # suggestions per query when many come or go at once
+COPIED = ("compound_id", "building_id", "submitted_at")  # of the suggestion, kept with its features
 LIGHT_FIELDS = ("chars", "concepts", "places", "inside_building", "outside_compounds")
 FIELDS = (*LIGHT_FIELDS, "grams__counts")
 
@@ -72,7 +79,8 @@ def remember(suggestion, *, again=False):
     written again; the corpus, no longer matching what it counted, is counted afresh)."""
     if again:
         TextFeatures.objects.filter(pk=suggestion.pk).delete()
-    _keep(suggestion.community_id, [(suggestion.pk, suggestion.text)], counted=False)
+    row = [suggestion.pk, suggestion.text, *(getattr(suggestion, name) for name in COPIED)]
+    _keep(suggestion.community_id, [row], counted=False)
 
 
 def likely_duplicates(suggestion, *, only_duplicates=False):
@@ -148,7 +156,7 @@ def _near(new):
     ["other_compound"] of their text at most, less than most matches."""
     if new.compound_id is None:
         return None
-    near = Q(suggestion__compound=None) | Q(suggestion__compound=new.compound_id)
+    near = Q(compound=None) | Q(compound=new.compound_id)
     return near | Q(outside_compounds=True) if new.outside_compounds else near
 
 
@@ -161,7 +169,7 @@ def _far(suggestion, new, keys, far, cut):
         return []
     if days is not None:
         at, margin = suggestion.submitted_at, timedelta(days=days + 1)  # a day for rounding
-        far &= Q(suggestion__submitted_at__range=(at - margin, at + margin))
+        far &= Q(submitted_at__range=(at - margin, at + margin))
     if round(min(1.0, factor * unshared_text_bound(new)), 4) < cut:
         keys = list(new.concepts.things[0])  # in the pool: these are its keys when it has any
     return _pool(suggestion, keys, far)
@@ -176,8 +184,7 @@ def _pool(suggestion, keys, where):
         rows = rows.filter(pk__in=sharing.values("features"))
     # How long before the suggestion each was made: a duration is read faster than a time.
     at = suggestion.submitted_at
-    before = ExpressionWrapper(Value(at) - F("suggestion__submitted_at"), DurationField())
-    place = ("suggestion__compound_id", "suggestion__building_id")
+    before = ExpressionWrapper(Value(at) - F("submitted_at"), DurationField())
     rows = rows.exclude(pk=suggestion.pk).annotate(before=before)
     return [
         Entry(
@@ -194,7 +201,7 @@ def _pool(suggestion, keys, where):
             created_at=at - before,
         )  # fmt: skip
         for pk, compound_id, building_id, before, chars, concepts, places, inside, outside in (
-            rows.values_list("pk", *place, "before", *LIGHT_FIELDS)
+            rows.values_list("pk", "compound_id", "building_id", "before", *LIGHT_FIELDS)
         )
     ]
 
@@ -207,12 +214,13 @@ def _load(entries):
 
 
 def _keep(community_id, texts, *, counted):
-    """Store the features, n-grams and keys of these (id, text); returns the n-grams of each."""
+    """Store the features, n-grams and keys of these (id, text, *COPIED); returns the n-grams of
+    each."""
     grams = []
     for chunk in _chunks(texts):
         features, counts, keys = [], [], []
-        for pk, text in chunk:
-            row, row_counts, row_keys = _rows(community_id, pk, text, counted)
+        for pk, text, *copied in chunk:
+            row, row_counts, row_keys = _rows(community_id, pk, text, copied, counted)
             features.append(row)
             counts.append(row_counts)
             keys += row_keys
@@ -223,10 +231,10 @@ def _keep(community_id, texts, *, counted):
     return grams
 
 
-def _rows(community_id, pk, text, counted):
+def _rows(community_id, pk, text, copied, counted):
     """The rows of a text's features, its n-grams and its keys."""
     features, community = Features.of(text), {"community_id": community_id}
-    data = features.to_json()
+    data = features.to_json() | dict(zip(COPIED, copied, strict=True))
     counts = data.pop("grams")
     row = TextFeatures(suggestion_id=pk, counted=counted, **community, **data)
     keys = [TextKey(features=row, key=key, **community) for key in features.keys()]
@@ -248,11 +256,24 @@ def _candidates(community_id, since):
 
 def _corpus(community_id):
     """The community's corpus, first brought in step with its candidates when it is not."""
-    since = timezone.now() - timedelta(days=RECENT_DAYS)
-    corpus = DuplicateCorpus.objects.filter(community=community_id).first()
-    if corpus is not None and _in_step(community_id, since, corpus.documents):
+    now = timezone.now()
+    since = now - timedelta(days=RECENT_DAYS)
+    corpus = (
+        DuplicateCorpus.objects.filter(community=community_id)
+        .annotate(newest_event=newest_event(community_id))
+        .first()
+    )
+    if corpus is None:
+        return _bring_in_step(community_id, since, checked=(now, None))
+    checked = (now, corpus.newest_event)  # read before the check: a later change re-checks
+    if corpus.checked_event == corpus.newest_event and corpus.checked_at > now - RECHECK:
         return corpus
-    return _bring_in_step(community_id, since)
+    if not _in_step(community_id, since, corpus.documents):
+        return _bring_in_step(community_id, since, checked=checked)
+    DuplicateCorpus.objects.filter(pk=community_id).update(
+        checked_at=checked[0], checked_event=checked[1]
+    )
+    return corpus
 
 
 def _in_step(community_id, since, documents):
@@ -268,8 +289,9 @@ def _in_step(community_id, since, documents):
 
 
 @transaction.atomic
-def _bring_in_step(community_id, since):
-    """Count what came among the candidates and forget what left, the corpus row locked."""
+def _bring_in_step(community_id, since, *, checked):
+    """Count what came among the candidates and forget what left, the corpus row locked;
+    `checked`: (when, the community's newest event then)."""
     corpus, _ = DuplicateCorpus.objects.select_for_update().get_or_create(community_id=community_id)
     marked = TextFeatures.objects.filter(community=community_id, counted=True)
     if marked.count() != corpus.documents:  # counted rows deleted or written again: start over
@@ -278,7 +300,7 @@ def _bring_in_step(community_id, since):
     candidates = _candidates(community_id, since)
     came = candidates.exclude(text_features__counted=True)
     # Those made before features were kept (or by bulk_create) have theirs worked out now.
-    unread = list(came.filter(text_features__isnull=True).values_list("pk", "text"))
+    unread = list(came.filter(text_features__isnull=True).values_list("pk", "text", *COPIED))
     came = list(came.filter(text_features__isnull=False).values_list("pk", flat=True))
     left = list(marked.exclude(suggestion__in=candidates).values_list("pk", flat=True))
     frequencies = Counter(corpus.frequencies)
@@ -291,6 +313,7 @@ def _bring_in_step(community_id, since):
             TextFeatures.objects.filter(pk__in=chunk).update(counted=counted)
     corpus.documents += len(unread) + len(came) - len(left)
     corpus.frequencies = {gram: n for gram, n in frequencies.items() if n > 0}
+    corpus.checked_at, corpus.checked_event = checked
     corpus.save()
     return corpus
 

@@ -470,6 +470,12 @@ class TextFeatures(models.Model):
         Suggestion, models.CASCADE, primary_key=True, related_name="text_features"
     )
     community = models.ForeignKey(Community, models.CASCADE, related_name="+")
+    # The suggestion's place and time, copied so that a lookup reads its candidates from this
+    # table alone. They do not change once it is submitted; whatever changed them would call
+    # duplicates.remember(again=True), as for a text written again.
+    compound = models.ForeignKey(Compound, models.SET_NULL, null=True, related_name="+")
+    building = models.ForeignKey(Building, models.SET_NULL, null=True, related_name="+")
+    submitted_at = models.DateTimeField()
     chars = models.CharField(max_length=16, blank=True)  # a fingerprint of the normalised text
     concepts = models.JSONField()  # the things named and the problems, weighted
     places = models.JSONField(null=True)  # level -> the buildings, units, rooms, gates named
@@ -506,7 +512,8 @@ class TextKey(models.Model):
     key = models.CharField(max_length=40)
 
     class Meta:
-        indexes = [models.Index(fields=["community", "key"])]
+        # With the text's id in it, a lookup reads the texts sharing a key from the index alone.
+        indexes = [models.Index(fields=["community", "key", "features"])]
 
     def __str__(self):
         return self.key
@@ -519,6 +526,10 @@ class DuplicateCorpus(models.Model):
     community = models.OneToOneField(Community, models.CASCADE, primary_key=True, related_name="+")
     documents = models.PositiveIntegerField(default=0)
     frequencies = models.JSONField(default=dict)  # n-gram -> documents with it
+    # When it was last found in step with the candidates, and the community's newest audit
+    # event then (duplicates._corpus: the check is skipped while neither is out of date).
+    checked_at = models.DateTimeField(null=True)
+    checked_event = models.BigIntegerField(null=True)
 
     def __str__(self):
         return f"{self.community_id}: {self.documents}"

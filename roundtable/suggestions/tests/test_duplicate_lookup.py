@@ -4,6 +4,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from roundtable.places.tests.factories import BuildingFactory, CompoundFactory
@@ -23,6 +24,15 @@ from roundtable.suggestions.similarity import rank_duplicates
 from .factories import SuggestionFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def check_every_lookup(monkeypatch):
+    """The tests change suggestions through factories and bulk updates, which record no audit
+    event: every lookup checks its corpus, as one does at least every RECHECK (the tests at the
+    end of this file are about that)."""
+    monkeypatch.setattr(duplicates, "RECHECK", timedelta(0))
+
 
 TEXTS = [
     "游乐场地胶破损，小孩容易摔倒，请更换地胶。",
@@ -202,13 +212,42 @@ def test_the_corpus_follows_the_candidates_whatever_changes_them(suggestion):
     assert _corpus(suggestion.community)[0] == len(TEXTS)
 
 
-def test_a_repeated_lookup_reads_the_corpus_its_check_and_what_it_ranks(
-    suggestion, django_assert_num_queries
+def test_a_repeated_lookup_reads_the_corpus_and_what_it_ranks(
+    suggestion, django_assert_num_queries, monkeypatch
 ):
+    monkeypatch.setattr(duplicates, "RECHECK", timedelta(seconds=60))
     _twin(suggestion)
     likely_duplicates(suggestion)
-    # The corpus, the check that it counts the candidates, the suggestion's features, the
-    # candidates' place, time and key features (of the compound, then, as fewer than five match,
-    # of other compounds), their n-grams and concepts, the suggestions shown.
-    with django_assert_num_queries(7):
+    # The corpus with the community's newest event (nothing recorded since its check: no check),
+    # the suggestion's features, the candidates' place, time and key features (of the compound,
+    # then, as fewer than five match, of other compounds), their n-grams and concepts, the
+    # suggestions shown.
+    with django_assert_num_queries(6):
         assert len(likely_duplicates(suggestion)) == 1
+
+
+def test_a_recorded_change_is_counted_by_the_next_lookup(suggestion, resident, home, monkeypatch):
+    monkeypatch.setattr(duplicates, "RECHECK", timedelta(hours=1))
+    assert _found(suggestion) == []
+    new = submit_suggestion(
+        community=suggestion.community,
+        text=suggestion.text,
+        channel=Channel.ONLINE,
+        by=resident,
+        submitter=resident,
+        home=home,
+    )
+    assert _found(suggestion) == [new]
+    assert _corpus(suggestion.community) == _recount(suggestion.community)
+
+
+def test_an_unrecorded_change_is_counted_within_recheck(suggestion, monkeypatch):
+    """A bulk update or plain SQL records no event: the corpus is checked again RECHECK after
+    its last check, whatever happened."""
+    monkeypatch.setattr(duplicates, "RECHECK", timedelta(seconds=60))
+    twin = _twin(suggestion)
+    assert _found(suggestion) == [twin]
+    Suggestion.objects.filter(pk=twin.pk).update(status=Status.INVALID)
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)):
+        assert _found(suggestion) == []
+        assert _corpus(suggestion.community) == _recount(suggestion.community)
