@@ -3,9 +3,10 @@
 Sets up PostgreSQL `roundtable_bench` with DEBUG off, serves it with gunicorn on 127.0.0.1 and loads
 with wrk: /healthz/ (the floor), the community page, the public suggestion list and one public
 suggestion page, then residents submitting suggestions; counts the pages' SQL queries; runs the
-duplicate-lookup benchmark, times the 20,000-row household import on SQLite and, last, the figures
-page with 1,000,000 suggestions. Writes bench/results.json and the README table; exits non-zero
-when a budget fails. See bench/README.md.
+duplicate-lookup benchmark and measures duplicate detection on the labelled pairs, times the
+20,000-row household import on SQLite and, last, the figures page with 1,000,000 suggestions.
+Writes bench/results.json and the README table; exits non-zero when a budget fails. See
+bench/README.md.
 """
 
 import argparse
@@ -61,9 +62,11 @@ BUDGETS = {
 QUERY_BUDGETS = {key: "public_queries" for key in ("page", "public_list", "public_page")}
 RATE_BUDGETS = {key: "public_rate" for key in ("page", "public_list", "public_page")}
 # Benchmarks other modules own: run(env) returns rows {"name", "value", "unit", "budget"}.
+# bench.duplicate_quality reads no database: precision, recall and the shortcuts' equivalence on
+# the labelled pairs, which the suite checks on a few rows only.
 # The 1,000,000-ballot tally and the figures page with 1,000,000 suggestions come last: they
 # insert their rows first.
-MODULES_BEFORE_IMPORT = ["bench.duplicates", "bench.meetings"]
+MODULES_BEFORE_IMPORT = ["bench.duplicates", "bench.duplicate_quality", "bench.meetings"]
 MODULES_LAST = ["bench.votes", "bench.metrics_scale"]
 
 

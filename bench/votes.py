@@ -13,9 +13,13 @@ Tally (`tally`):
 2. times `results.final(poll)` — what close_poll stores and an open poll's results page shows:
    ballots summed in SQL by choice, group and channel, counted by the rules engine with the
    group and channel breakdown, then the Art. 278 decision with its four conditions — once to
-   warm up, then TALLY_RUNS times, and checks the result counts every ballot; then, for
-   information, what an open poll's results page reads (turnout and tally) and the digests
-   close_poll writes of the published ballot file;
+   warm up, then TALLY_RUNS times, and checks the result counts every ballot; adds the ballots
+   one by one (each for its voter's heads and area, by group and answer) and compares every sum
+   of the result with them; counts the tally's SQL queries, which may be no more than a
+   one-ballot poll's, one of them summing the ballots (the suite checks the same on a few
+   hundred: roundtable/votes/tests/test_results_scale.py); then, for information, what an open
+   poll's results page reads (turnout and tally) and the digests close_poll writes of the
+   published ballot file;
 3. deletes the ballots, voters and poll it created, whatever happened.
 
 Casting (`cast-setup`, then wrk, then `cast-check` and `cast-cleanup`):
@@ -205,6 +209,53 @@ def _check_tally(result, n):
         raise RuntimeError(f"unexpected conditions: {conditions}")
 
 
+def _by_hand_differences(poll, result):
+    """The (group, answer) sums of `result` that differ from adding the ballots one by one, each
+    for its voter's heads and area (what the suite checks on a few hundred ballots)."""
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from roundtable.votes import results
+    from roundtable.votes.models import Ballot
+
+    sums = defaultdict(lambda: defaultdict(lambda: [0, 0, Decimal("0")]))
+    ballots = Ballot.objects.filter(poll=poll).values_list(
+        "choice", "voter__group_label", "voter__heads", "voter__area"
+    )
+    for choice, group, heads, area in ballots.iterator(chunk_size=20_000):
+        for key in (choice, "cast"):
+            entry = sums[group][key]
+            entry[0] += 1
+            entry[1] += heads
+            entry[2] += area
+    differences = []
+    for group in sums.keys() | result["groups"].keys():
+        counted = result["groups"].get(group, {"cast": None, "options": {}})
+        shown = {"cast": counted["cast"], **counted["options"]}
+        for key in shown.keys() | sums[group].keys():
+            votes, heads, area = sums[group][key]
+            if shown.get(key) != {"votes": votes, "heads": heads, "area": results._fraction(area)}:
+                differences.append((group, key))
+    return differences
+
+
+def _tally_queries(poll, few):
+    """SQL queries of tallying `poll` and of the one-ballot poll `few`, and how many of the
+    first sum the ballots (GROUP BY votes_ballot): one, whatever their number."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from roundtable.votes import results
+
+    counted = {}
+    for key, counted_poll in (("few", few), ("many", poll)):
+        with CaptureQueriesContext(connection) as queries:
+            results.final(counted_poll)
+        counted[key] = [q["sql"] for q in queries]
+    summing = [q for q in counted["many"] if "GROUP BY" in q and '"votes_ballot"' in q]
+    return len(counted["many"]), len(counted["few"]), len(summing)
+
+
 def tally():
     """Create the poll and its ballots, time the tally, delete them; the result rows."""
     from roundtable.votes import results
@@ -218,6 +269,14 @@ def tally():
         (cold,), _result = _timed(lambda: results.final(poll), 1)
         seconds, result = _timed(lambda: results.final(poll), TALLY_RUNS)
         _check_tally(result, BALLOTS)
+        started = time.perf_counter()
+        differences = _by_hand_differences(poll, result)
+        log(
+            f"ballot by ballot ({time.perf_counter() - started:.1f} s): "
+            f"{len(differences)} sums differ {differences[:5]}"
+        )
+        queries, one_ballot_queries, summing = _tally_queries(poll, _bench_poll(1))
+        log(f"tally: {queries} SQL queries ({one_ballot_queries} for one ballot), {summing} sum")
         log(
             f"tally: cold {cold:.3f} s, then median {statistics.median(seconds):.3f} s, "
             f"max {max(seconds):.3f} s (machine {busy:.0%} busy before); "
@@ -246,6 +305,25 @@ def tally():
             "value": round(max(seconds), 3),
             "unit": "s",
             "budget": TALLY_BUDGET,
+        },
+        {
+            "name": f"Tally, {label}: group and answer sums that differ from adding the ballots "
+            "one by one",
+            "value": len(differences),
+            "unit": "sums",
+            "budget": {"op": "<=", "limit": 0},
+        },
+        {
+            "name": f"Tally, {label}: SQL queries (budget: those of a one-ballot poll)",
+            "value": queries,
+            "unit": "queries",
+            "budget": {"op": "<=", "limit": one_ballot_queries},
+        },
+        {
+            "name": f"Tally, {label}: SQL queries summing the ballots",
+            "value": summing,
+            "unit": "queries",
+            "budget": {"op": "<=", "limit": 1},
         },
         {
             "name": f"Results page of an open poll, {label}: turnout and tally, median of 3",
