@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 
+from roundtable.common.spreadsheets import append_row
+
 from .models import Rating
 
 # The headers are the words of the 12345 ledgers staff already keep, so they stay in Chinese.
@@ -42,9 +44,9 @@ def export_xlsx(queryset):
     """One header row and one row per suggestion of `queryset`; returns the workbook's bytes."""
     book = Workbook(write_only=True)
     sheet = book.create_sheet("意见建议")
-    sheet.append([header for header, _value in COLUMNS])
+    append_row(sheet, [header for header, _value in COLUMNS])
     for suggestion in queryset.select_related(*RELATED).iterator(chunk_size=2000):
-        sheet.append([value(suggestion) for _header, value in COLUMNS])
+        append_row(sheet, [value(suggestion) for _header, value in COLUMNS])
     out = BytesIO()
     book.save(out)
     return out.getvalue()

