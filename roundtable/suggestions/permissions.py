@@ -83,16 +83,38 @@ def in_grids_of(user):
     return query
 
 
+def entered_in_scope(user):
+    """The paper slips `user` entered, while a role of theirs still lets them enter slips there:
+    once the role is revoked, they see nothing through it."""
+    query = Q(pk__in=[])
+    for a in assignments(user):
+        if role_has(a.role, Perm.ENTER_SLIPS):
+            query |= _in_scope(a)
+            if a.scope_key[0] == "grid":  # a building may lie in several grids
+                query |= Q(building__grids=a.scope_key[1])
+    return Q(entered_by=user) & query
+
+
 def visible_to(user):
-    """Suggestions `user` may open: their own, their scope's as staff, their organisation's."""
-    if not getattr(user, "is_authenticated", False):
+    """Suggestions `user` may open in full: their own, their scope's as staff, their
+    organisation's. Those their own was merged into are not among them (see followed_by)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Suggestion.objects.none()
     if user.is_superuser:
         return Suggestion.objects.all()
-    mine = Q(submitter=user) | Q(duplicates__submitter=user) | Q(entered_by=user)
     triage = Q(community__in=communities_in_scope(user, Perm.TRIAGE))
-    query = mine | triage | in_grids_of(user) | owned_by_organisations_of(user)
+    query = Q(submitter=user) | entered_in_scope(user) | triage
+    query |= in_grids_of(user) | owned_by_organisations_of(user)
     return Suggestion.objects.filter(query).distinct()
+
+
+def followed_by(user):
+    """The suggestions `user`'s own were merged into: they follow them, seeing what the public
+    sees of them (the text masked, public photos only, no submitter's name or home)."""
+    if not getattr(user, "is_authenticated", False):
+        return Suggestion.objects.none()
+    theirs = Suggestion.objects.filter(submitter=user, merged_into__isnull=False)
+    return Suggestion.objects.filter(pk__in=theirs.values("merged_into"))
 
 
 def owner_staff(suggestion):

@@ -24,8 +24,8 @@ from roundtable.places.models import Community, Home
 
 from . import actions, intake
 from .forms_resident import PublicFilterForm, RatingForm, SuggestionForm
-from .models import Channel, Photo, Status, Step, Suggestion
-from .permissions import visible_to
+from .models import Channel, Photo, PhotoKind, Status, Step, Suggestion
+from .permissions import followed_by, visible_to
 
 MINE_PER_PAGE = 20
 PUBLIC_PER_PAGE = 30
@@ -128,14 +128,27 @@ def detail(request, reference):
     visible = visible_to(request.user).select_related(
         "owner", "category", "home__unit__building__compound", "building", "compound", "merged_into"
     )
-    suggestion = get_object_or_404(
-        visible.prefetch_related(_steps(Step.objects.all())), reference=reference
+    suggestion = (
+        visible.prefetch_related(_steps(Step.objects.all())).filter(reference=reference).first()
     )
+    if suggestion is None:
+        return _followed(request, reference)
     is_submitter = suggestion.submitter_id == request.user.pk
     rating_form = None
     if is_submitter and suggestion.status == Status.FOLLOW_UP:
         rating_form = RatingForm()
     return render(request, "suggestions/detail.html", _detail_context(suggestion, rating_form))
+
+
+def _followed(request, reference):
+    """A suggestion the person's own was merged into: shown as its public page shows it."""
+    found = get_object_or_404(
+        followed_by(request.user).select_related("community"), reference=reference
+    )
+    among = followed_by(request.user).filter(community=found.community)
+    body = _public_detail_body(found.community, reference, among=among)
+    context = {"community": found.community, "reference": reference, "body": body, "followed": True}
+    return render(request, "suggestions/public_detail.html", context)
 
 
 def _detail_context(suggestion, rating_form):
@@ -192,7 +205,7 @@ def photo(request, reference, pk, thumbnail=False):
         Photo.objects.select_related("suggestion"), pk=pk, suggestion__reference=reference
     )
     public = found.public and Suggestion.objects.public().filter(pk=found.suggestion_id).exists()
-    if not public and not visible_to(request.user).filter(pk=found.suggestion_id).exists():
+    if not public and not _may_see_photo(request.user, found):
         raise Http404
     response = FileResponse(
         (found.thumbnail if thumbnail else found.image).open("rb"), content_type="image/jpeg"
@@ -200,6 +213,15 @@ def photo(request, reference, pk, thumbnail=False):
     response["Cache-Control"] = "public, max-age=3600" if public else "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def _may_see_photo(user, found):
+    """Those who may open the suggestion see its photos; those following it as the public does
+    (their own merged into it) see its public ones only."""
+    if visible_to(user).filter(pk=found.suggestion_id).exists():
+        return True
+    shown = found.public and found.kind != PhotoKind.SLIP
+    return shown and followed_by(user).filter(pk=found.suggestion_id).exists()
 
 
 def _versioned_community(code):
@@ -256,12 +278,13 @@ def public_detail(request, code, reference):
     return render(request, "suggestions/public_detail.html", context)
 
 
-def _public_detail_body(community, reference):
+def _public_detail_body(community, reference, among=None):
+    """The public page's content; `among`: where to find the suggestion, if not in the public
+    list (one a person follows because theirs was merged into it)."""
     public_photos = Photo.objects.filter(public=True)
+    found_in = _public(community) if among is None else among.select_related("submitter")
     suggestion = get_object_or_404(
-        _public(community)
-        .select_related("category", "compound", "building", "owner")
-        .prefetch_related(
+        found_in.select_related("category", "compound", "building", "owner").prefetch_related(
             Prefetch("photos", queryset=public_photos, to_attr="public_photos"),
             Prefetch(
                 "steps",
