@@ -5,7 +5,9 @@ Residents photograph their own homes, so a stored photo must never carry the pho
 """
 
 import io
+import threading
 import uuid
+import warnings
 from dataclasses import dataclass
 
 from django import forms
@@ -19,15 +21,26 @@ from PIL import Image, ImageOps
 
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTOS = 6
-# Decompression-bomb guard, checked from the header before any pixel is decoded. It leaves room
-# for 50 MP and 64 MP phone cameras (8192 × 6144, 9248 × 6936); a bomb claims far more.
-MAX_PHOTO_PIXELS = 70_000_000
+# What a phone camera makes (a 50 MP sensor: 8160 × 6120), read from the header before any pixel
+# is decoded; a decompression bomb claims far more. Pillow's own guard is set to the same figure
+# (it warns above it and refuses above twice it), and its warning is refused as well.
+MAX_PHOTO_PIXELS = 50_000_000
+Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS
+# Memory one decode may hold at its peak (issue 13: a legal 8300 × 8400 PNG took ~900 MB and
+# 3.8 s), so a gunicorn worker stays under 150 MB: a JPEG decodes at 1/2, 1/4 or 1/8 of its size
+# (its 50 MP fit at 1/2), other formats only whole, so a PNG, WebP or GIF may have fewer pixels.
+MAX_DECODE_BYTES = 50_000_000
+# Decodes running at once in one process (threads of a server, of a task worker): each may hold
+# MAX_DECODE_BYTES, so a second waits for the first instead of doubling the peak.
+DECODES_AT_ONCE = 1
+_decoding = threading.BoundedSemaphore(DECODES_AT_ONCE)
 MAX_SIDE = 2048
 THUMB_SIDE = 480
 JPEG_QUALITY = 85
 # Only these decoders ever see an upload (a JPEG may open as MPO, a phone's multi-picture file):
 # rarer formats such as EPS, which runs Ghostscript, are refused as "not a photo".
 READ_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+SCALED_FORMATS = ("JPEG", "MPO")  # decoders that can skip pixels (libjpeg's DCT scaling)
 
 
 @dataclass(frozen=True)
@@ -44,7 +57,8 @@ def clean_photo(uploaded_file):
     """Check one upload by content; return it re-encoded without metadata, plus a thumbnail."""
     if uploaded_file.size > MAX_PHOTO_BYTES:
         raise _refusal("too_large", uploaded_file.name)
-    photo = _upright_and_clean(_decoded(uploaded_file), uploaded_file.name)
+    with _decoding:  # the decode and its resized copies: one at a time in a process
+        photo = _upright_and_clean(_decoded(uploaded_file), uploaded_file.name)
     thumbnail = photo.copy()
     thumbnail.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
     return CleanPhoto(
@@ -53,13 +67,30 @@ def clean_photo(uploaded_file):
 
 
 def strip_and_resize(image):
-    """Return the image upright, flattened on white, at most MAX_SIDE px long, with no metadata."""
+    """Return the image upright, flattened on white, at most MAX_SIDE px long, with no metadata.
+
+    It is made small first, so the turning and flattening copies are of a small image; the
+    image passed in is resized in place.
+    """
+    image = _resamplable(image)
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     upright = ImageOps.exif_transpose(image).convert("RGBA")
-    upright.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
     # A fresh image carries no info at all: no EXIF, GPS, XMP, ICC profile or JPEG comment.
     flat = Image.new("RGB", upright.size, "white")
     flat.paste(upright, mask=upright)
     return flat
+
+
+def _resamplable(image):
+    """The image in a mode Pillow resamples smoothly (it resizes palette and 1-bit by nearest)."""
+    if image.mode == "P":
+        converted = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    elif image.mode == "1":
+        converted = image.convert("L")
+    else:
+        return image
+    converted.info = image.info  # keeps the EXIF orientation for exif_transpose
+    return converted
 
 
 def save_photo(clean_photo, *, folder):
@@ -120,13 +151,29 @@ class PhotosField(forms.FileField):
 
 
 def _decoded(uploaded_file):
-    """Open, verify, reopen and fully decode the first frame, or refuse the file."""
+    """Check the header, then decode the first frame as small as will do; or refuse the file."""
     name = uploaded_file.name
+    image = _opened(uploaded_file, name)
+    _scale_down_while_decoding(image)
+    if _bytes_held(image.mode, image.size, image.info) > MAX_DECODE_BYTES:
+        raise _refusal("too_large_to_decode", name)
     try:
-        with _open(uploaded_file) as probe:
-            probe.verify()
-        image = _open(uploaded_file)
-    except Image.DecompressionBombError:
+        image.load()
+    except Exception:  # above all "image file is truncated"
+        raise _refusal("damaged", name) from None
+    return image
+
+
+def _opened(uploaded_file, name):
+    """The upload opened and verified from its header and chunks, no pixel decoded yet."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow only warns between MAX_IMAGE_PIXELS and twice that: refused all the same.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with _open(uploaded_file) as probe:
+                probe.verify()
+            image = _open(uploaded_file)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise _refusal("too_many_pixels", name) from None
     except Image.UnidentifiedImageError:
         raise _refusal("not_image", name) from None
@@ -134,11 +181,6 @@ def _decoded(uploaded_file):
         raise _refusal("damaged", name) from None
     if image.width * image.height > MAX_PHOTO_PIXELS:
         raise _refusal("too_many_pixels", name)
-    try:
-        image.draft("RGB", (MAX_SIDE, MAX_SIDE))  # a large JPEG decodes straight at 1/2, 1/4…
-        image.load()
-    except Exception:  # above all "image file is truncated"
-        raise _refusal("damaged", name) from None
     return image
 
 
@@ -146,6 +188,44 @@ def _open(uploaded_file):
     """Open an upload from its start with the photo decoders only."""
     uploaded_file.seek(0)
     return Image.open(uploaded_file, formats=READ_FORMATS)
+
+
+def _scale_down_while_decoding(image):
+    """Have a JPEG decode at 1/2, 1/4 or 1/8 of its size: the smallest scale still at least
+    MAX_SIDE long, or smaller still when that would hold more than MAX_DECODE_BYTES."""
+    if image.format not in SCALED_FORMATS:
+        return
+    side = MAX_SIDE
+    while side > 1:
+        target = _fitted(image.size, side)
+        scale = _jpeg_scale(image.size, target)
+        decoded = tuple(-(-n // scale) for n in image.size)
+        if scale == 8 or _bytes_held(image.mode, decoded, image.info) <= MAX_DECODE_BYTES:
+            break
+        side //= 2
+    image.draft(None, target)
+
+
+def _fitted(size, side):
+    """`size` shrunk to fit a square of `side`, keeping its proportions (never enlarged)."""
+    ratio = min(1, side / max(size))
+    return max(1, int(size[0] * ratio)), max(1, int(size[1] * ratio))
+
+
+def _jpeg_scale(size, target):
+    """The divisor libjpeg decodes at for Pillow's draft(target): 8, 4, 2 or 1."""
+    fits = min(size[0] // target[0], size[1] // target[1])
+    return next(scale for scale in (8, 4, 2, 1) if fits >= scale)
+
+
+def _bytes_held(mode, size, info):
+    """Memory a decode of `size` holds at its peak: Pillow keeps 1 byte a pixel in modes L, P
+    and 1, and 4 in the others; palette and 1-bit images are converted whole before resizing,
+    and transparent ones resized through a premultiplied copy."""
+    pixels = size[0] * size[1]
+    transparent = mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in info)
+    per_pixel = {"L": 1, "1": 2, "P": 5}.get(mode, 4) + (4 if transparent else 0)
+    return pixels * per_pixel
 
 
 def _upright_and_clean(image, name):
@@ -175,6 +255,10 @@ def _refusal(code, name):
         "too_many_pixels": _(
             "“%(name)s” has too many pixels (over %(limit)d megapixels). "
             "Please choose a smaller photo."
+        ),
+        "too_large_to_decode": _(
+            "“%(name)s” is too large to read in this format. "
+            "Please send it as a JPEG photo, or choose a smaller image."
         ),
     }
     limits = {"too_large": MAX_PHOTO_BYTES // 2**20, "too_many_pixels": MAX_PHOTO_PIXELS // 10**6}

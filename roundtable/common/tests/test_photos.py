@@ -235,7 +235,7 @@ def test_decompression_bomb_is_refused_before_decoding():
     with pytest.raises(ValidationError) as refused:
         clean_photo(upload(bomb, name="bomb.png"))
     assert messages(refused.value) == [
-        "“bomb.png” has too many pixels (over 70 megapixels). Please choose a smaller photo."
+        "“bomb.png” has too many pixels (over 50 megapixels). Please choose a smaller photo."
     ]
 
 
