@@ -210,6 +210,10 @@ SCHEDULED_TASKS = [
     {"task": "roundtable.votes.tasks.close_due_polls"},
     {"task": "roundtable.audit.tasks.seal_audit_log"},
     {
+        "task": "roundtable.audit.tasks.publish_audit_head",  # the chain's head, published
+        "due": "roundtable.audit.heads.heads_due",  # once a night from 01:00
+    },
+    {
         "task": "roundtable.suggestions.tasks.check_figures",  # the summary against a recount
         "due": "roundtable.suggestions.reminders.figures_check_due",  # once a night from 03:00
     },
@@ -223,6 +227,12 @@ SCHEDULED_TASKS = [
 # one): named by path, as votes sits below meetings and imports none of it.
 POLL_MEETINGS = "roundtable.meetings.polls.recent_meetings"
 POLL_ATTENDEES = "roundtable.meetings.polls.checked_in"
+
+# The audit chain's HMAC key, kept out of the database so that whoever can write to it cannot
+# rebuild the chain; empty: derived from SECRET_KEY (`check --deploy` warns). The heads file: each
+# day's head appended outside the database by the tick (README: the audit anchor).
+AUDIT_KEY = env("AUDIT_KEY")
+AUDIT_HEADS_FILE = Path(env("AUDIT_HEADS_FILE", VAR_DIR / "audit" / "heads.jsonl"))
 
 # SMS: console by default; "roundtable.notifications.sms.FileBackend" writes to SMS_FILE_PATH.
 SMS_BACKEND = env("SMS_BACKEND", "roundtable.notifications.sms.ConsoleBackend")

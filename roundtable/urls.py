@@ -24,5 +24,6 @@ urlpatterns = [
     path("", include("roundtable.workdays.urls")),
     path("", include("roundtable.notifications.urls")),
     path("", include("roundtable.dashboards.urls")),
+    path("", include("roundtable.audit.urls")),
     path("admin/", admin.site.urls),
 ]

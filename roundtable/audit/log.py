@@ -1,8 +1,11 @@
 """Writing to and verifying the audit log; every state change in every app calls `record`."""
 
+import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -35,6 +38,20 @@ def record(obj, action, *, by=None, role="", community=None, **details):
     )
 
 
+def audit_key():
+    """The chain's HMAC key: AUDIT_KEY, else one derived from SECRET_KEY; never in the database,
+    so whoever can write to it cannot recompute the chain (`check --deploy` asks for AUDIT_KEY)."""
+    if settings.AUDIT_KEY:
+        return settings.AUDIT_KEY.encode()
+    return hmac.new(settings.SECRET_KEY.encode(), b"roundtable.audit.key", hashlib.sha256).digest()
+
+
+def key_id(key=None):
+    """A fingerprint of the key, safe to publish: tells heads made under another key."""
+    key = key if key is not None else audit_key()
+    return hmac.new(key, b"roundtable.audit.key-id", hashlib.sha256).hexdigest()[:16]
+
+
 def seal(batch_size=1000):
     """Chain every event written since the last seal, in the order of their ids; how many.
 
@@ -51,10 +68,11 @@ def seal(batch_size=1000):
 def _seal_batch(batch_size):
     head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
     events = list(Event.objects.filter(position=None).order_by("id")[:batch_size])
+    key = audit_key()
     for event in events:
         head.length += 1
         event.position, event.prev_hash = head.length, head.last_hash
-        event.hash = head.last_hash = event.compute_hash()
+        event.hash = head.last_hash = event.compute_hash(key)
     # The seal alone may change an event: through a plain QuerySet (Event's own refuses every
     # change), and only where no seal has been yet. One UPDATE an event: about 250 µs each on
     # this 2-core machine under load, against 60 µs for the plain executemany it replaced and
@@ -70,6 +88,36 @@ def _seal_batch(batch_size):
     return len(events)
 
 
+_EDITED = (
+    "entry {position} does not match its hash under the audit key: edited after it was "
+    "written, or the chain rebuilt with another key"
+)
+_UNKEYED = (
+    "entry {position} was hashed without the audit key: the chain was rebuilt from here, or "
+    "was written before the key (`manage.py reseal_audit`, once, before the first head)"
+)
+
+
+def reseal_chain(batch_size=1000):
+    """Hash the whole chain anew under the key, from its first entry; (entries, old head hash).
+
+    Only heads.reseal calls it, once, on a chain written before the key that still verifies."""
+    key = audit_key()
+    with transaction.atomic():
+        head, _created = ChainHead.objects.select_for_update().get_or_create(pk=1)
+        old, prev, position = head.last_hash, GENESIS, 0
+        chained = models.QuerySet(Event).exclude(position=None).order_by("position")
+        while batch := list(chained.filter(position__gt=position)[:batch_size]):
+            for event in batch:
+                event.prev_hash = prev
+                prev = event.compute_hash(key)
+                chained.filter(pk=event.pk).update(prev_hash=event.prev_hash, hash=prev)
+            position = batch[-1].position
+        head.last_hash = prev
+        head.save(update_fields=["last_hash"])
+    return position, old
+
+
 @dataclass
 class Problem:
     event_id: int | None
@@ -80,17 +128,22 @@ class Problem:
         return f"{where}: {self.message}"
 
 
-def verify_chain(batch_size=5000):
-    """(Entries chained, every problem): an entry whose content or link no longer matches, and a
-    missing or cut tail. Events not yet sealed are not checked; `seal()` first to include them."""
-    problems, prev, count = [], GENESIS, 0
+def verify_chain(batch_size=5000, *, unkeyed_too=False):
+    """(Entries chained, every problem): an entry whose content or link no longer matches its hash
+    under the audit key, and a missing or cut tail. Events not yet sealed are not checked;
+    `seal()` first to include them. `unkeyed_too` also accepts the plain SHA-256 of a chain
+    written before the key (the re-seal's check, heads.reseal)."""
+    problems, prev, count, key = [], GENESIS, 0, audit_key()
     chained = Event.objects.exclude(position=None).order_by("position")
     for event in chained.iterator(chunk_size=batch_size):
         count += 1
         if event.position != count or event.prev_hash != prev:
             problems.append(Problem(event.id, "an entry before this one was deleted or changed"))
-        if event.compute_hash() != event.hash:
-            problems.append(Problem(event.id, "this entry was edited after it was written"))
+        if event.compute_hash(key) != event.hash:
+            if event.plain_hash() != event.hash:
+                problems.append(Problem(event.id, _EDITED.format(position=event.position)))
+            elif not unkeyed_too:
+                problems.append(Problem(event.id, _UNKEYED.format(position=event.position)))
         prev = event.hash
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash != prev or head.length != count):

@@ -2,11 +2,15 @@
 
 An event is written by one plain insert, unchained; `log.seal()` (the tick's task, `verify_audit`,
 the end of `loaddemo`) then gives the events written since the last seal their place in the
-chain, in the order of their ids, and hashes each with the one before. Writers never wait for
-one another: the chain's head is held only by the sealer.
+chain, in the order of their ids, and hashes each with the one before under the audit key
+(HMAC-SHA256, a secret the database does not hold). Writers never wait for one another: the
+chain's head is held only by the sealer. Each day the head is published (`PublishedHead`, a file
+outside the database and the public page /audit/heads/), so a chain rebuilt afterwards, even
+with the key, differs from what was published (heads.py).
 """
 
 import hashlib
+import hmac
 import json
 
 from django.conf import settings
@@ -91,8 +95,17 @@ class Event(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnly("audit events cannot be deleted")
 
-    def compute_hash(self):
-        """The SHA-256 of this entry's content and the hash of the entry before it."""
+    def compute_hash(self, key):
+        """The HMAC-SHA256 under `key` of this entry's content and the hash of the entry before."""
+        return hmac.new(key, self.canonical(), hashlib.sha256).hexdigest()
+
+    def plain_hash(self):
+        """The unkeyed SHA-256 the chain used before the key: anyone can compute it, so it only
+        tells a chain written before the key (or rebuilt without it) from one edited."""
+        return hashlib.sha256(self.canonical()).hexdigest()
+
+    def canonical(self):
+        """This entry's content and the hash of the entry before it, as the bytes hashed."""
         content = {
             "prev": self.prev_hash,
             "time": self.created_at.isoformat(timespec="microseconds"),
@@ -106,8 +119,9 @@ class Event(models.Model):
             "object_repr": self.object_repr,
             "details": self.details,
         }
-        canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-        return hashlib.sha256(canonical.encode()).hexdigest()
+        return json.dumps(
+            content, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        ).encode()
 
 
 class ChainHead(models.Model):
@@ -121,6 +135,59 @@ class ChainHead(models.Model):
 
     def __str__(self):
         return f"{self.length} · {self.last_hash[:12]}"
+
+
+class HeadReason(models.TextChoices):
+    DAILY = "daily", _("daily")
+    RESEAL = "reseal", _("re-sealed under the key")
+
+
+class PublishedHeadQuerySet(models.QuerySet):
+    def delete(self):
+        raise AppendOnly("published heads cannot be deleted")
+
+    def update(self, **kwargs):
+        raise AppendOnly("published heads cannot be changed")
+
+
+class PublishedHead(models.Model):
+    """The chain's head as published (公示): its length and last hash on a day, also appended to
+    the heads file outside the database; a later rewrite of the chain no longer matches it."""
+
+    day = models.DateField(_("day"))
+    published_at = models.DateTimeField(_("published at"))
+    length = models.BigIntegerField(_("entries"))
+    hash = models.CharField(_("head hash"), max_length=64)
+    # Which key made the hash (a fingerprint, not the key): names a changed key when they differ.
+    key_id = models.CharField(_("key fingerprint"), max_length=16)
+    reason = models.CharField(
+        _("reason"), max_length=10, choices=HeadReason.choices, default=HeadReason.DAILY
+    )
+
+    objects = PublishedHeadQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("published audit head")
+        verbose_name_plural = _("published audit heads")
+        ordering = ["-published_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day"],
+                condition=models.Q(reason="daily"),
+                name="one_daily_audit_head_a_day",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.day} {self.length} · {self.hash[:12]}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnly("published heads cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("published heads cannot be deleted")
 
 
 def community_id_of(obj):
