@@ -22,6 +22,8 @@ from django.db import router
 from django.db.models import Count, Sum, TextField
 from django.db.models.functions import Cast
 
+from roundtable.common.spreadsheets import csv_read, csv_row
+
 from . import sql
 from .models import Ballot, Method, Rule, Status, Visibility, parse_fraction
 from .rules import counting, decision, irv, schulze
@@ -103,7 +105,7 @@ def _csv(poll, rows):
         out.write(f"# {key}: {value}\n")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
-    writer.writerows(rows)
+    writer.writerows(csv_row(row) for row in rows)
     return out.getvalue()
 
 
@@ -232,9 +234,10 @@ def read_ballot_csv(text):
         raise ValueError(f"the header should be {','.join(HEADER)}")
     weighted = meta.get("weighted") == "yes"
     rows = [
-        Row(json.loads(r["choice"]), 1, r["weight"] if weighted else 0, 1, r["group"], r["channel"])
+        Row(json.loads(r["choice"]), 1, r["weight"] if weighted else 0, 1, csv_read(r["group"]),
+            r["channel"])
         for r in reader
-    ]
+    ]  # fmt: skip
     return meta, rows
 
 

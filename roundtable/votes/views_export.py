@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
 
+from roundtable.common.spreadsheets import append_row
 from roundtable.people.permissions import Perm, may
 
 from . import results
@@ -39,7 +40,7 @@ def _book(sheets):
     for name, rows in sheets.items():
         sheet = book.create_sheet(name)
         for row in rows:
-            sheet.append(list(row))
+            append_row(sheet, row)
     out = BytesIO()
     book.save(out)
     return out.getvalue()

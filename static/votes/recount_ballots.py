@@ -25,7 +25,12 @@ def read(path):
                 meta[key.strip()] = value.strip()
             elif line.strip():
                 lines.append(line)
-    return meta, list(csv.DictReader(lines))
+    # Text starting as a formula would (= + - @) or with "'" was written behind one more "'".
+    return meta, [{k: unquote(v) for k, v in row.items()} for row in csv.DictReader(lines)]
+
+
+def unquote(value):
+    return value[1:] if value and value.startswith("'") else value
 
 
 def answers(choice):
