@@ -19,6 +19,7 @@ from openpyxl.cell.cell import ERROR_CODES
 
 CSV_QUOTE = "'"
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", CSV_QUOTE)
+_CSV_STARTS = frozenset(CSV_FORMULA_STARTS)
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?\Z")
 
 
@@ -39,7 +40,11 @@ def _cell(sheet, value):
 
 def csv_row(values):
     """`values` as a CSV row a spreadsheet shows as they are, without running any of them."""
-    return [csv_text(value) for value in values]
+    # Most rows hold nothing to neutralise: look before copying (a ballot file has a million).
+    for value in values:
+        if isinstance(value, str) and value[:1] in _CSV_STARTS:
+            return [csv_text(value) for value in values]
+    return values
 
 
 def csv_text(value):
@@ -55,4 +60,4 @@ def csv_text(value):
 
 def csv_read(value):
     """A value read from a CSV file `csv_row` wrote, as it was before."""
-    return value[1:] if value.startswith(CSV_QUOTE) else value
+    return value[1:] if isinstance(value, str) and value.startswith(CSV_QUOTE) else value
