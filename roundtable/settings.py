@@ -157,9 +157,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_USER_MODEL = "people.User"
-# Django's own: database sessions (the default SESSION_ENGINE) and ModelBackend, which logs in
-# by User.USERNAME_FIELD, the mobile number.
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Django's own database sessions (the default SESSION_ENGINE) and ModelBackend, which logs in by
+# User.USERNAME_FIELD, the mobile number, behind the login limits (the page and /admin/ alike).
+AUTHENTICATION_BACKENDS = ["roundtable.people.backends.ThrottledModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -246,6 +246,10 @@ LOGIN_CODE_MAX_PER_PHONE_HOUR = int(env("LOGIN_CODE_MAX_PER_PHONE_HOUR", "5"))
 LOGIN_CODE_MAX_PER_IP_HOUR = int(env("LOGIN_CODE_MAX_PER_IP_HOUR", "20"))
 LOGIN_CODE_MAX_WRONG = int(env("LOGIN_CODE_MAX_WRONG", "5"))
 LOGIN_LOCK_SECONDS = int(env("LOGIN_LOCK_SECONDS", "900"))
+# Staff passwords, on the login page and /admin/: wrong ones lock the number, and the client
+# address, for LOGIN_LOCK_SECONDS (the same counters as the codes).
+LOGIN_PASSWORD_MAX_WRONG = int(env("LOGIN_PASSWORD_MAX_WRONG", "5"))
+LOGIN_PASSWORD_MAX_WRONG_PER_IP = int(env("LOGIN_PASSWORD_MAX_WRONG_PER_IP", "20"))
 
 PRIVACY_NOTICE_VERSION = "2026-11b"  # b: the optional year of birth
 DEMO_PASSWORD = env("DEMO_PASSWORD", "roundtable2026")

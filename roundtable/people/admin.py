@@ -7,7 +7,11 @@ from roundtable.places.admin import CommunityAdmin as PlacesCommunityAdmin
 from roundtable.places.models import Community
 
 from . import actions
+from .forms import AdminLoginForm
 from .models import ConstituencyGroup, Organisation, PrivacyConsent, Residency, RoleAssignment, User
+
+# The admin's password login shows the login page's message for a locked number or address.
+admin.site.login_form = AdminLoginForm
 
 
 class ResidencyInline(admin.TabularInline):

@@ -1,7 +1,9 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
+from . import throttle
 from .ages import check_birth_year
 from .phones import normalize_phone, validate_mobile
 
@@ -54,10 +56,29 @@ class PasswordLoginForm(forms.Form):
             return data
         self.user = authenticate(self.request, phone=data["phone"], password=data["password"])
         if self.user is None or not self.user.is_active:
+            refusal = throttle.password_refusal(data["phone"], throttle.client_ip(self.request))
             raise forms.ValidationError(
-                _("The mobile number or password is wrong. Residents log in with an SMS code.")
+                refusal
+                or _("The mobile number or password is wrong. Residents log in with an SMS code.")
             )
         return data
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin site's login, with the login page's message when a number or address is locked.
+
+    The limits themselves are counted by the authentication backend, which both forms call.
+    """
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            phone = normalize_phone(self.cleaned_data.get("username"))
+            refusal = throttle.password_refusal(phone, throttle.client_ip(self.request))
+            if refusal:
+                raise forms.ValidationError(refusal, code="locked") from None
+            raise
 
 
 class BirthYearForm(forms.Form):

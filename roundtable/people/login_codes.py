@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from roundtable.notifications.sms import send_sms
 
+from . import throttle
 from .models import LoginCode, User
 from .phones import normalize_phone, validate_mobile
 
@@ -26,20 +27,6 @@ def _digest(phone, code):
     return hmac.new(key, f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
-def _count(key, window):
-    """Increment a counter that lives `window` seconds from its first hit; return the new value."""
-    cache.add(key, 0, window)
-    try:
-        return cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, window)
-        return 1
-
-
-def _locked(phone):
-    return cache.get(f"login:lock:{phone}") is not None
-
-
 def _locked_message():
     return _("Too many wrong codes for this number. Try again in %(minutes)s minutes.") % {
         "minutes": settings.LOGIN_LOCK_SECONDS // 60
@@ -50,13 +37,13 @@ def send_login_code(raw_phone, *, ip):
     """Send a fresh code to the number, within the per-number and per-IP limits."""
     phone = normalize_phone(raw_phone)
     validate_mobile(phone)
-    if _locked(phone):
+    if throttle.number_locked(phone):
         raise LoginRefused(_locked_message())
     if cache.get(f"login:recent:{phone}"):
         raise LoginRefused(_("A code was just sent. Please wait a minute before asking again."))
-    if _count(f"login:ip:{ip}", 3600) > settings.LOGIN_CODE_MAX_PER_IP_HOUR:
+    if throttle.count(f"login:ip:{ip}", 3600) > settings.LOGIN_CODE_MAX_PER_IP_HOUR:
         raise LoginRefused(_("Too many codes were requested from this network. Try again later."))
-    if _count(f"login:phone:{phone}", 3600) > settings.LOGIN_CODE_MAX_PER_PHONE_HOUR:
+    if throttle.count(f"login:phone:{phone}", 3600) > settings.LOGIN_CODE_MAX_PER_PHONE_HOUR:
         raise LoginRefused(_("Too many codes for this number in the last hour. Try again later."))
     cache.set(f"login:recent:{phone}", 1, settings.LOGIN_CODE_RESEND_SECONDS)
     code = f"{secrets.randbelow(10**6):06d}"
@@ -79,13 +66,28 @@ def send_login_code(raw_phone, *, ip):
     return phone
 
 
-@transaction.atomic
 def check_login_code(raw_phone, code):
     """The user for a right, unexpired, unused code (created if new); else LoginRefused."""
     phone = normalize_phone(raw_phone)
     validate_mobile(phone)
-    if _locked(phone):
+    if throttle.number_locked(phone):
         raise LoginRefused(_locked_message())
+    user = _use_code(phone, code)
+    if user is None:
+        # Counted after the code's transaction, so the lock's audit event is kept.
+        throttle.count_wrong(phone, "", method="code", most=settings.LOGIN_CODE_MAX_WRONG)
+        if throttle.number_locked(phone):
+            raise LoginRefused(_locked_message())
+        raise LoginRefused(_("The code is wrong or has expired. Check the SMS or ask again."))
+    throttle.forget(f"login:wrong:{phone}")
+    if not user.is_active:
+        raise LoginRefused(_("This account is disabled. Please contact your community."))
+    return user
+
+
+@transaction.atomic
+def _use_code(phone, code):
+    """Spend the right, unexpired, unused code: its user (created if new), or None."""
     now = timezone.now()
     used = LoginCode.objects.filter(
         phone=phone,
@@ -94,17 +96,9 @@ def check_login_code(raw_phone, code):
         expires_at__gt=now,
     ).update(used_at=now)
     if used != 1:
-        wrong = _count(f"login:wrong:{phone}", settings.LOGIN_LOCK_SECONDS)
-        if wrong >= settings.LOGIN_CODE_MAX_WRONG:
-            cache.set(f"login:lock:{phone}", 1, settings.LOGIN_LOCK_SECONDS)
-            cache.delete(f"login:wrong:{phone}")
-            raise LoginRefused(_locked_message())
-        raise LoginRefused(_("The code is wrong or has expired. Check the SMS or ask again."))
-    cache.delete(f"login:wrong:{phone}")
-    user, _created = User.objects.get_or_create(phone=phone)
-    if _created:
+        return None
+    user, created = User.objects.get_or_create(phone=phone)
+    if created:
         user.set_unusable_password()
         user.save(update_fields=["password"])
-    if not user.is_active:
-        raise LoginRefused(_("This account is disabled. Please contact your community."))
     return user

@@ -25,15 +25,8 @@ from .forms import BirthYearForm, CodeLoginForm, PasswordLoginForm, SendCodeForm
 from .login_codes import LoginRefused, check_login_code, send_login_code
 from .models import Residency, RoleAssignment
 from .permissions import Perm, communities_in_scope, homes_in_scope, may_anywhere
-
-
-def client_ip(request):
-    """The client's address; behind NUM_PROXIES reverse proxies, taken from X-Forwarded-For."""
-    hops = settings.NUM_PROXIES
-    forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if hops and len(forwarded) >= hops and forwarded[-hops]:
-        return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR", "")
+from .phones import is_mobile, normalize_phone
+from .throttle import client_ip
 
 
 def _login_context(request, **forms):
@@ -223,6 +216,27 @@ def workspace(request):
     )
 
 
+def _register_match(user, query):
+    """Homes matching `query` by room, name, building or mobile number.
+
+    A whole number matches wherever it lives; the ending of one only in homes whose phones
+    `user` may see: elsewhere numbers are masked, and searching ending after ending would
+    unmask them a digit at a time.
+    """
+    match = (
+        Q(room__icontains=query)
+        | Q(residencies__user__name__icontains=query)
+        | Q(unit__building__name__icontains=query)
+    )
+    digits = normalize_phone(query)
+    if is_mobile(digits):
+        match |= Q(residencies__user__phone=digits)
+    elif digits.isascii() and digits.isdigit():
+        seen = homes_in_scope(user, Perm.SEE_PHONE).values("pk")
+        match |= Q(residencies__user__phone__endswith=digits, pk__in=seen)
+    return match
+
+
 @login_required
 def register(request):
     """The household register within the person's scope, searchable by room, name or phone."""
@@ -231,12 +245,7 @@ def register(request):
     homes = homes_in_scope(request.user, Perm.VIEW_REGISTER)
     query = request.GET.get("q", "").strip()
     if query:
-        homes = homes.filter(
-            Q(room__icontains=query)
-            | Q(residencies__user__name__icontains=query)
-            | Q(residencies__user__phone__endswith=query)
-            | Q(unit__building__name__icontains=query)
-        ).distinct()
+        homes = homes.filter(_register_match(request.user, query)).distinct()
     homes = (
         homes.select_related("unit__building__compound")
         .prefetch_related(

@@ -17,6 +17,7 @@ from . import actions
 from .forms import PhoneField
 from .models import ConstituencyGroup, Residency, User
 from .permissions import Perm, communities_in_scope, may, require
+from .phones import normalize_phone
 
 MEMBERS_PER_PAGE = 50
 
@@ -152,9 +153,12 @@ def _members(group, query):
     ).select_related("home__unit__building__compound")
     members = group.members.all()
     if query:
+        # The number as typed, full-width digits or dashes and all, compared as stored.
+        digits = normalize_phone(query)
+        by_phone = Q(phone__endswith=digits) if digits.isascii() and digits.isdigit() else Q()
         members = members.filter(
             Q(name__icontains=query)
-            | Q(phone__endswith=query)
+            | by_phone
             | Q(
                 residencies__home__room__icontains=query,
                 residencies__home__unit__building__compound__community=group.community_id,
