@@ -188,8 +188,13 @@ def _differs(head, actual, matched):
     because = ""
     if head.get("key_id") and head["key_id"] != key_id():
         because = f"; it was made under another key ({head['key_id']}, now {key_id()})"
+    where = (
+        f"rewritten after entry {matched} (the last published head that matches) and at or "
+        f"before entry {n}"
+        if matched
+        else f"rewritten at or before entry {n} (no earlier published head matches)"
+    )
     return (
         f"the chain differs from the head published on {head['day']} ({n} entries ending in "
-        f"{head['hash'][:16]}…, {now}): rewritten after entry {matched} (the last published "
-        f"head that matches) and at or before entry {n}{because}"
+        f"{head['hash'][:16]}…, {now}): {where}{because}"
     )

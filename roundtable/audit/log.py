@@ -93,8 +93,9 @@ _EDITED = (
     "written, or the chain rebuilt with another key"
 )
 _UNKEYED = (
-    "entry {position} was hashed without the audit key: the chain was rebuilt from here, or "
-    "was written before the key (`manage.py reseal_audit`, once, before the first head)"
+    "entries {first} to {last} were hashed without the audit key: the chain was rebuilt from "
+    "entry {first}, or was written before the key (`manage.py reseal_audit`, once, before the "
+    "first head)"
 )
 
 
@@ -122,6 +123,7 @@ def reseal_chain(batch_size=1000):
 class Problem:
     event_id: int | None
     message: str
+    first: int | None = None  # a run's first entry, while it grows
 
     def __str__(self):
         where = f"#{self.event_id}" if self.event_id is not None else "chain"
@@ -134,16 +136,22 @@ def verify_chain(batch_size=5000, *, unkeyed_too=False):
     `seal()` first to include them. `unkeyed_too` also accepts the plain SHA-256 of a chain
     written before the key (the re-seal's check, heads.reseal)."""
     problems, prev, count, key = [], GENESIS, 0, audit_key()
+    unkeyed = None  # the problem of the run of unkeyed entries going on, one for the whole run
     chained = Event.objects.exclude(position=None).order_by("position")
     for event in chained.iterator(chunk_size=batch_size):
         count += 1
         if event.position != count or event.prev_hash != prev:
             problems.append(Problem(event.id, "an entry before this one was deleted or changed"))
-        if event.compute_hash(key) != event.hash:
-            if event.plain_hash() != event.hash:
-                problems.append(Problem(event.id, _EDITED.format(position=event.position)))
-            elif not unkeyed_too:
-                problems.append(Problem(event.id, _UNKEYED.format(position=event.position)))
+        keyed = event.compute_hash(key) == event.hash
+        if not keyed and event.plain_hash() != event.hash:
+            problems.append(Problem(event.id, _EDITED.format(position=event.position)))
+        elif not keyed and not unkeyed_too:
+            if unkeyed is None:
+                unkeyed = Problem(event.id, "", first=event.position)
+                problems.append(unkeyed)
+            unkeyed.message = _UNKEYED.format(first=unkeyed.first, last=event.position)
+        if keyed:
+            unkeyed = None
         prev = event.hash
     head = ChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash != prev or head.length != count):
