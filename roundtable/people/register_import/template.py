@@ -2,6 +2,8 @@
 
 import io
 
+from roundtable.common.spreadsheets import append_row
+
 from .columns import COLUMNS, OPTIONAL_COLUMNS
 
 EXAMPLE_ROWS = [
@@ -17,9 +19,9 @@ def template_workbook():
     book = Workbook()
     sheet = book.active
     sheet.title = "花名册"
-    sheet.append(COLUMNS + OPTIONAL_COLUMNS)
+    append_row(sheet, COLUMNS + OPTIONAL_COLUMNS)
     for row in EXAMPLE_ROWS:
-        sheet.append(row)
+        append_row(sheet, row)
     for cell in sheet["H"]:
         cell.number_format = "@"  # keep mobile numbers as text in Excel
     sheet.freeze_panes = "A2"
