@@ -5,6 +5,7 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -153,8 +154,34 @@ if env("REDIS_URL"):
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "roundtable"),
         }
     }
+elif env("CACHE_TABLE"):
+    # Django's database cache: shared by every process without a Redis to run
+    # (`manage.py createcachetable` makes the table).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": env("CACHE_TABLE"),
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# The login limits (people/throttle.py) count in this cache. A local-memory cache is one per
+# process: with several gunicorn workers each counted its own wrong codes. WEB_CONCURRENCY, which
+# gunicorn reads as its number of workers, declares how many serve (0: not declared). Several
+# with no shared cache and DEBUG off refuse to start; undeclared fails `check --deploy`
+# (people/checks.py); `make run` (one runserver process) and bench/ load as before.
+WEB_CONCURRENCY = int(env("WEB_CONCURRENCY") or "0")
+if (
+    not DEBUG
+    and WEB_CONCURRENCY > 1
+    and CACHES["default"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache"
+):
+    raise ImproperlyConfigured(
+        f"WEB_CONCURRENCY={WEB_CONCURRENCY} gunicorn workers would each keep their own login "
+        "limits in a local-memory cache. Set REDIS_URL (or CACHE_TABLE for Django's database "
+        "cache, after `manage.py createcachetable`), or serve with one worker."
+    )
 
 AUTH_USER_MODEL = "people.User"
 # Django's own database sessions (the default SESSION_ENGINE) and ModelBackend, which logs in by
