@@ -18,6 +18,7 @@ from .models import (
     DEFAULT_START,
     AgendaItem,
     Kind,
+    Meeting,
     RegistrationStatus,
     Resolution,
     Stance,
@@ -71,6 +72,10 @@ class MeetingForm(forms.Form):
         label=_("Check-in opens (minutes before the start)"), min_value=0, max_value=240,
         initial=60,
     )  # fmt: skip
+    open_to_all = forms.BooleanField(
+        label=_("Open to everyone"), required=False,
+        help_text=Meeting._meta.get_field("open_to_all").help_text,
+    )  # fmt: skip
     invited_roles = forms.MultipleChoiceField(
         label=_("Invited roles"), choices=Role.choices, required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -117,7 +122,8 @@ class MeetingForm(forms.Form):
         """The cleaned data as the schedule and update actions take them."""
         data = self.cleaned_data
         fields = ("kind", "title", "description", "starts_at", "ends_at", "station", "place",
-                  "online_link", "capacity", "check_in_opens_before", "invited_roles")  # fmt: skip
+                  "online_link", "capacity", "check_in_opens_before", "invited_roles",
+                  "open_to_all")  # fmt: skip
         changes = {name: data[name] for name in fields}
         changes["invited_organisations"] = list(data["invited_organisations"])
         changes["invited_groups"] = list(data["invited_groups"])
@@ -138,6 +144,7 @@ def initial_of(meeting):
         "online_link": meeting.online_link,
         "capacity": meeting.capacity,
         "check_in_opens_before": meeting.check_in_opens_before,
+        "open_to_all": meeting.open_to_all,
         "invited_roles": meeting.invited_roles,
         "invited_organisations": list(meeting.invited_organisations.all()),
         "invited_groups": list(meeting.invited_groups.all()),

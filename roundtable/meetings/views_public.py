@@ -143,6 +143,7 @@ def _shared(meeting, counts, organiser):
             "starts_at": meeting.starts_at,
             "capacity": meeting.capacity,
             "station_id": meeting.station_id,
+            "open_to_all": meeting.open_to_all,
         },
     }
 

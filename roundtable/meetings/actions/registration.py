@@ -15,15 +15,18 @@ from roundtable.people.permissions import Perm, acting_role, may, require
 from .. import messages
 from ..models import ANNOUNCED, Registration
 from ..models import RegistrationStatus as Reg
+from ..permissions import FOR_RESIDENTS, can_register
 from .common import audit, locked, require_status, role_of
 
 ACTIVE = (Reg.REGISTERED, Reg.WAITLISTED)
 
 
 def _role(by, user, meeting):
-    """A person registers themselves; staff who organise the meeting may register others."""
+    """A person registers themselves if the meeting is for them (permissions.can_register);
+    staff who organise the meeting may register anyone."""
     require(getattr(by, "is_authenticated", False) and by.is_active)
     if user.pk == by.pk:
+        require(can_register(by, meeting), str(FOR_RESIDENTS))
         return "resident"
     return role_of(by, meeting)
 

@@ -28,6 +28,7 @@ UPDATABLE = {
     "online_link",
     "capacity",
     "check_in_opens_before",
+    "open_to_all",
 }
 RELATED = {"invited_roles", "invited_organisations", "invited_groups"}
 # A change to one of these is told to everyone registered.
@@ -124,6 +125,7 @@ def schedule_meeting(
     invited_organisations=(),
     invited_groups=(),
     check_in_opens_before=60,
+    open_to_all=False,
     draft=False,
 ):
     """Put a meeting in the calendar (19:00–21:00 of `day` unless times are given)."""
@@ -142,6 +144,7 @@ def schedule_meeting(
         organiser=by,
         capacity=capacity,
         check_in_opens_before=check_in_opens_before,
+        open_to_all=open_to_all,
         status=Status.DRAFT if draft else Status.SCHEDULED,
         scheduled_at=None if draft else timezone.now(),
     )

@@ -152,6 +152,15 @@ class Meeting(models.Model):
         blank=True,
         verbose_name=_("invited constituency groups"),
     )
+    open_to_all = models.BooleanField(
+        _("open to everyone"),
+        default=False,
+        help_text=_(
+            "Anyone logged in may register, also people who work here but live elsewhere, such "
+            "as delivery riders. Otherwise: residents of the community, people with a role here "
+            "and members of its constituency groups."
+        ),
+    )
     capacity = models.PositiveIntegerField(
         _("capacity"), null=True, blank=True, help_text=_("Empty: no limit.")
     )

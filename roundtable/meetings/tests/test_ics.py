@@ -2,12 +2,20 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from icalendar import Calendar
 
 from roundtable.meetings import actions, ics
 from roundtable.meetings.models import Kind
 
 from .conftest import DAY, people
+from .open_meeting import open_to_all
+
+
+@pytest.fixture
+def meeting(meeting):
+    """The round table, open to everyone: the people registering here live nowhere in it."""
+    return open_to_all(meeting)
 
 
 def _events(data):
@@ -82,6 +90,7 @@ def test_a_persons_feed_holds_the_meetings_they_registered_for(
         title="听证会",
         day=DAY + timedelta(days=7),
         place="议事厅",
+        open_to_all=True,
     )
     me, someone = people(2)
     actions.register(meeting, by=me)

@@ -184,13 +184,20 @@ def test_a_party_secretary_runs_a_station_session_at_their_compounds_station(
     assert session.location == "J5红色驿站"
 
 
-def test_residents_register_themselves_and_anyone_logged_in_may(meeting, resident, outsider):
+def test_residents_register_themselves_and_outsiders_only_when_it_is_open_to_all(
+    meeting, resident, outsider, community_worker
+):
     assert actions.register(meeting, by=resident).user == resident
+    with pytest.raises(PermissionDenied):
+        actions.register(meeting, by=outsider)
+    actions.update_meeting(meeting, by=community_worker, open_to_all=True)
     assert actions.register(meeting, by=outsider).user == outsider
 
 
-def test_a_resident_may_not_cancel_someone_elses_registration(meeting, resident, outsider):
-    registration = actions.register(meeting, by=outsider)
+def test_a_resident_may_not_cancel_someone_elses_registration(
+    meeting, resident, outsider, community_worker
+):
+    registration = actions.register(meeting, by=community_worker, user=outsider)
     with pytest.raises(PermissionDenied):
         actions.cancel_registration(registration, by=resident)
     registration.refresh_from_db()

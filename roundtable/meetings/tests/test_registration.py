@@ -12,6 +12,13 @@ from roundtable.meetings.models import RegistrationStatus as Reg
 from roundtable.notifications.models import Notification
 
 from .conftest import START, people
+from .open_meeting import open_to_all
+
+
+@pytest.fixture
+def meeting(meeting):
+    """The round table, open to everyone: the people registering here live nowhere in it."""
+    return open_to_all(meeting)
 
 
 def _statuses(meeting):
@@ -117,6 +124,7 @@ def test_a_draft_takes_no_registrations(community, community_worker, clock):
         day=DAY,
         place="厅",
         draft=True,
+        open_to_all=True,
     )
     with pytest.raises(actions.InvalidTransition):
         actions.register(draft, by=people(1)[0])

@@ -12,6 +12,13 @@ from roundtable.notifications.models import Notification
 from roundtable.people.models import ConstituencyGroup, Role
 
 from .conftest import DAY, NOW, SHANGHAI, START, people
+from .open_meeting import open_to_all
+
+
+@pytest.fixture
+def meeting(meeting):
+    """The round table, open to everyone: the people registering here live nowhere in it."""
+    return open_to_all(meeting)
 
 
 def _schedule(community, by, **fields):

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from roundtable.meetings import actions
@@ -11,6 +12,13 @@ from roundtable.meetings.tasks import mark_held, remind
 from roundtable.notifications.models import Notification
 
 from .conftest import START, people
+from .open_meeting import open_to_all
+
+
+@pytest.fixture
+def meeting(meeting):
+    """The round table, open to everyone: the people registering here live nowhere in it."""
+    return open_to_all(meeting)
 
 
 def _now():

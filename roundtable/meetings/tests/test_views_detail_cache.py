@@ -2,10 +2,20 @@
 
 from datetime import timedelta
 
+import pytest
+
 from roundtable.meetings import actions
 from roundtable.meetings.models import Attendance, Kind
 
 from .conftest import DAY, START, people
+from .open_meeting import open_to_all
+
+
+@pytest.fixture
+def meeting(meeting):
+    """The round table, open to everyone: the people registering here live nowhere in it."""
+    return open_to_all(meeting)
+
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 

@@ -9,6 +9,13 @@ from roundtable.meetings.models import Attendance, CheckInChannel, Registration
 from roundtable.meetings.models import RegistrationStatus as Reg
 
 from .conftest import DAY, START, people
+from .open_meeting import open_to_all
+
+
+@pytest.fixture
+def meeting(meeting):
+    """The round table, open to everyone: the people registering here live nowhere in it."""
+    return open_to_all(meeting)
 
 
 def _url(meeting, suffix=""):
