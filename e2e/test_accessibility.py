@@ -19,9 +19,9 @@ from roundtable.suggestions.models import Channel
 from roundtable.suggestions.tests import conftest as suggestion_personas
 
 committee = suggestion_personas.committee
-handler = suggestion_personas.handler
+property_staff = suggestion_personas.property_staff
 property_company = suggestion_personas.property_company
-worker = suggestion_personas.worker
+community_worker = suggestion_personas.community_worker
 
 pytestmark = pytest.mark.e2e
 
@@ -62,8 +62,8 @@ PAGES = {
     "hotline": ("/work/suggestions/hotline/", "community_worker", 200),
     "slip": ("/work/slips/new/", "community_worker", 200),
     "grid-queue": ("/work/grid/", "community_worker", 200),
-    "triage-item": ("/work/suggestions/{new.reference}/triage/", "worker", 200),
-    "handle": ("/work/queue/{taken.reference}/", "handler", 200),
+    "triage-item": ("/work/suggestions/{new.reference}/triage/", "community_worker", 200),
+    "handle": ("/work/queue/{taken.reference}/", "property_staff", 200),
     "suggestion": ("/suggestions/{taken.reference}/", "resident", 200),
     "public-suggestion": ("/c/lf/suggestions/{taken.reference}/", None, 200),
     "password": ("/me/password/", "resident", 200),
@@ -151,7 +151,7 @@ def _submit(community, home, resident, text):
     )
 
 
-def _polls(officer, building, resident):
+def _polls(community_worker, building, resident):
     """A draft, an open poll with sheets issued (孙阿姨 has not voted) and a closed Art. 278 one."""
     from roundtable.votes import actions as votes
     from roundtable.votes.models import ElectorateKind, Method, Rule, Visibility
@@ -159,22 +159,22 @@ def _polls(officer, building, resident):
 
     plans = [{"title": "北门空地", "description": "原废弃花坛", "estimated_cost": "98000"},
              {"title": "东侧绿地"}]  # fmt: skip
-    draft = make_poll(officer, building, method=Method.SINGLE, options=plans)
-    opened = make_poll(officer, building, method=Method.SINGLE, options=plans,
+    draft = make_poll(community_worker, building, method=Method.SINGLE, options=plans)
+    opened = make_poll(community_worker, building, method=Method.SINGLE, options=plans,
                        visibility=Visibility.EVERYTHING)  # fmt: skip
-    votes.open_poll(opened, by=officer)
-    votes.issue_ballot_sheets(opened, by=officer)
-    closed = make_poll(officer, building, electorate_kind=ElectorateKind.OWNERS_ART278,
+    votes.open_poll(opened, by=community_worker)
+    votes.issue_ballot_sheets(opened, by=community_worker)
+    closed = make_poll(community_worker, building, electorate_kind=ElectorateKind.OWNERS_ART278,
                        rule=Rule.ART278_SPECIAL, question="是否同意建设电动车棚？")  # fmt: skip
-    votes.open_poll(closed, by=officer)
+    votes.open_poll(closed, by=community_worker)
     votes.cast_ballot(closed, by=resident, choice="yes")
-    votes.close_poll(closed, by=officer, reason="业主大会现场表决结束")
+    votes.close_poll(closed, by=community_worker, reason="业主大会现场表决结束")
     return {"draft_poll": draft, "open_poll": opened, "closed_poll": closed}
 
 
 @pytest.fixture
 def site(
-    community, compound, building, home, grid, resident, community_worker, worker, handler,
+    community, compound, building, home, grid, resident, community_worker, property_staff,
     property_company,
 ):  # fmt: skip
     """Enough of a world for every page: 澜菲溪岸社区, 孙阿姨 at home in it, a community worker,
@@ -183,14 +183,13 @@ def site(
     group.members.add(resident)
     new = _submit(community, home, resident, "3栋楼道里堆满了纸箱，请物业清理。")
     taken = _submit(community, home, resident, "小区游乐场的地胶破损了，孩子容易摔倒，希望更换。")
-    actions.dispatch(taken, by=worker, owner=property_company)
-    actions.accept(taken, by=handler)
+    actions.dispatch(taken, by=community_worker, owner=property_company)
+    actions.accept(taken, by=property_staff)
     return {
         **_meetings(community, community_worker, resident, property_company),
         "resident": resident,
         "community_worker": community_worker,
-        "worker": worker,
-        "handler": handler,
+        "property_staff": property_staff,
         "group": group,
         "new": new,
         "taken": taken,
@@ -221,7 +220,7 @@ def small_text(page):
     ]
 
 
-def _meetings(community, officer, resident, owner):
+def _meetings(community, community_worker, resident, owner):
     """A round table starting in half an hour (check-in open, 孙阿姨 registered) and one held a
     week ago with approved minutes; each has an agenda item, an opinion, a resolution and its
     action item."""
@@ -234,16 +233,20 @@ def _meetings(community, officer, resident, owner):
 
     def round_table(title, starts):
         meeting = meetings.schedule_meeting(
-            community, by=officer, kind="round_table", title=title, starts_at=starts,
+            community, by=community_worker, kind="round_table", title=title, starts_at=starts,
             place="居民议事厅",
         )  # fmt: skip
-        item = meetings.add_agenda_item(meeting, by=officer, title="3栋楼道杂物清理")
-        meetings.record_opinion(item, by=officer, stance="for", text="支持", speaker_name="李传举")
+        item = meetings.add_agenda_item(meeting, by=community_worker, title="3栋楼道杂物清理")
+        meetings.record_opinion(
+            item, by=community_worker, stance="for", text="支持", speaker_name="李传举"
+        )
         resolution = meetings.add_resolution(
-            meeting, by=officer, text="每月清理楼道", agenda_item=item
+            meeting, by=community_worker, text="每月清理楼道", agenda_item=item
         )
         due = timezone.localdate() + timedelta(days=14)
-        meetings.add_action_item(resolution, by=officer, owner=owner, due=due, text="清理杂物")
+        meetings.add_action_item(
+            resolution, by=community_worker, owner=owner, due=due, text="清理杂物"
+        )
         return meeting
 
     now = timezone.now()
@@ -252,11 +255,11 @@ def _meetings(community, officer, resident, owner):
         clock.move_to(held.starts_at)
         meetings.check_in(held, by=resident, token=held.check_in_token)
         clock.move_to(held.ends_at)
-        meetings.hold_meeting(held, by=officer)
-        meetings.save_minutes(held, by=officer, text="## 会议纪要\n\n- 议定每月清理楼道")
-        meetings.approve_minutes(held, by=officer)
+        meetings.hold_meeting(held, by=community_worker)
+        meetings.save_minutes(held, by=community_worker, text="## 会议纪要\n\n- 议定每月清理楼道")
+        meetings.approve_minutes(held, by=community_worker)
     meeting = round_table("本周星空圆桌", now + timedelta(minutes=30))
-    meetings.publish_agenda(meeting, by=officer)
+    meetings.publish_agenda(meeting, by=community_worker)
     meetings.register(meeting, by=resident)
     return {"meeting": meeting, "held_meeting": held}
 

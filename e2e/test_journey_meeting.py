@@ -25,7 +25,7 @@ from roundtable.suggestions.models import Channel
 from roundtable.suggestions.tests import conftest as suggestion_personas
 from roundtable.votes.models import Ballot, Poll, Voter
 
-handler = suggestion_personas.handler
+property_staff = suggestion_personas.property_staff
 property_company = suggestion_personas.property_company
 
 pytestmark = pytest.mark.e2e
@@ -131,7 +131,7 @@ def _check_in_by_code(rider, url, sms_codes, shot):
 
 
 def test_the_round_table_from_agenda_to_action_item(
-    new_page, clock, hot_topic, community, compound, resident, community_worker, handler,
+    new_page, clock, hot_topic, community, compound, resident, community_worker, property_staff,
     property_company, log_in_as, sms_codes, shot, axe,
 ):  # fmt: skip
     desk = new_page("desktop")
@@ -203,7 +203,7 @@ def test_the_round_table_from_agenda_to_action_item(
 
     # The property company finds the action item in its queue.
     queue = new_page("phone")
-    log_in_as(queue, handler)
+    log_in_as(queue, property_staff)
     queue.goto("/work/queue/")
     expect(queue.locator("main")).to_contain_text(action.suggestion.reference)
     shot(queue, "11-queue-phone")

@@ -17,9 +17,9 @@ from roundtable.suggestions.models import Rating, Status, Suggestion
 from roundtable.suggestions.tests import conftest as suggestion_personas
 
 committee = suggestion_personas.committee
-handler = suggestion_personas.handler
+property_staff = suggestion_personas.property_staff
 property_company = suggestion_personas.property_company
-worker = suggestion_personas.worker
+community_worker = suggestion_personas.community_worker
 
 pytestmark = pytest.mark.e2e
 
@@ -54,8 +54,8 @@ def _cn_date(moment):
 
 
 def test_playground_flooring_from_report_to_rating(
-    new_page, community, home, resident, worker, handler, property_company, log_in_as, shot, axe,
-    tmp_path,
+    new_page, community, home, resident, community_worker, property_staff, property_company,
+    log_in_as, shot, axe, tmp_path,
 ):  # fmt: skip
     public = new_page("desktop")
     assert "—" in _headline(public, community, SATISFACTION_RATE)  # nothing rated yet
@@ -74,7 +74,7 @@ def test_playground_flooring_from_report_to_rating(
 
     # The community worker triages and dispatches it to the property company.
     desk = new_page("desktop")
-    log_in_as(desk, worker)
+    log_in_as(desk, community_worker)
     desk.goto(f"/work/suggestions/{suggestion.reference}/triage/")
     desk.select_option("#id_dispatch-owner", str(property_company.pk))
     _act(desk, "dispatch")
@@ -89,7 +89,7 @@ def test_playground_flooring_from_report_to_rating(
 
     # 谢经理 accepts (the number shows only now) and responds with a photo of the fix.
     site = new_page("phone")
-    log_in_as(site, handler)
+    log_in_as(site, property_staff)
     site.goto(f"/work/queue/{suggestion.reference}/")
     assert resident.phone not in site.content()
     _act(site, "accept")

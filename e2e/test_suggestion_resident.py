@@ -18,7 +18,7 @@ from roundtable.suggestions.tests import conftest as suggestion_personas
 category = suggestion_personas.category
 committee = suggestion_personas.committee
 suggestion = suggestion_personas.suggestion
-worker = suggestion_personas.worker
+community_worker = suggestion_personas.community_worker
 
 pytestmark = pytest.mark.e2e
 
@@ -69,9 +69,9 @@ def test_resident_submits_with_a_photo_on_her_phone(
 
 
 def test_resident_rates_the_answer_and_is_told_it_reopens(
-    phone, live_server, suggestion, resident, worker, log_in_as, shot, axe
+    phone, live_server, suggestion, resident, community_worker, log_in_as, shot, axe
 ):
-    actions.answer(suggestion, by=worker, text="已安排更换地胶，本周五前完成。")
+    actions.answer(suggestion, by=community_worker, text="已安排更换地胶，本周五前完成。")
     log_in_as(phone, resident)
     phone.goto(suggestion.get_absolute_url())
     axe(phone)
@@ -85,8 +85,10 @@ def test_resident_rates_the_answer_and_is_told_it_reopens(
     shot(phone, "2-reopened")
 
 
-def test_public_list_on_desktop_and_print(desktop, live_server, suggestion, worker, shot, axe):
-    actions.answer(suggestion, by=worker, text="已安排更换地胶。")
+def test_public_list_on_desktop_and_print(
+    desktop, live_server, suggestion, community_worker, shot, axe
+):
+    actions.answer(suggestion, by=community_worker, text="已安排更换地胶。")
     desktop.goto("/c/lf/suggestions/")
     expect(desktop.locator("main")).to_contain_text(suggestion.reference)
     axe(desktop)

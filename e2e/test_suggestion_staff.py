@@ -13,9 +13,9 @@ from roundtable.suggestions.models import Channel, Photo, Status, Suggestion
 from roundtable.suggestions.tests import conftest as suggestion_personas
 
 committee = suggestion_personas.committee
-handler = suggestion_personas.handler
+property_staff = suggestion_personas.property_staff
 property_company = suggestion_personas.property_company
-worker = suggestion_personas.worker
+community_worker = suggestion_personas.community_worker
 
 pytestmark = pytest.mark.e2e
 
@@ -39,10 +39,11 @@ def submitted(community, home, resident):
 
 
 def test_triage_dispatch_handle_and_approve(
-    new_page, submitted, worker, handler, property_company, log_in_as, shot, axe, tmp_path
-):
+    new_page, submitted, community_worker, property_staff, property_company, log_in_as, shot, axe,
+    tmp_path,
+):  # fmt: skip
     desk = new_page("desktop")
-    log_in_as(desk, worker)
+    log_in_as(desk, community_worker)
     desk.goto("/work/suggestions/")
     shot(desk, "1-triage-board")
     axe(desk)
@@ -55,12 +56,12 @@ def test_triage_dispatch_handle_and_approve(
     assert Suggestion.objects.get(pk=submitted.pk).status == Status.DISPATCHED
 
     phone = new_page("phone")
-    log_in_as(phone, handler)
+    log_in_as(phone, property_staff)
     phone.goto("/work/queue/")
     shot(phone, "3-queue-phone")
     axe(phone)
     staff = new_page("desktop")
-    log_in_as(staff, handler)
+    log_in_as(staff, property_staff)
     staff.goto(f"/work/queue/{submitted.reference}/")
     assert "13900000001" not in staff.content()
     shot(staff, "4-handle-dispatched")

@@ -1,6 +1,7 @@
 import factory
 
 from roundtable.people import models
+from roundtable.people.permissions import forget
 from roundtable.places.tests.factories import HomeFactory
 
 
@@ -29,3 +30,11 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"物业服务中心{n}")
     kind = models.OrganisationKind.PROPERTY_COMPANY
+
+
+def act_for(user, organisation):
+    """`user` holds every role of theirs for `organisation`: a root persona (/conftest.py, roles
+    for no organisation) made staff of an organisation, as an app's tests need it."""
+    user.role_assignments.update(organisation=organisation)
+    forget(user)
+    return user

@@ -1,10 +1,9 @@
-"""Personas and objects for suggestion tests."""
+"""Personas and objects for suggestion tests (the personas themselves: /conftest.py)."""
 
 import pytest
 
-from roundtable.people.actions import grant_role
-from roundtable.people.models import OrganisationKind, Role
-from roundtable.people.tests.factories import OrganisationFactory, UserFactory
+from roundtable.people.models import OrganisationKind
+from roundtable.people.tests.factories import OrganisationFactory, act_for
 
 from .factories import CategoryFactory, SuggestionFactory
 
@@ -23,20 +22,20 @@ def committee(community):
     )
 
 
+# The root personas (/conftest.py), each acting for an organisation here: what is dispatched goes
+# to an organisation, and its staff handle it.
+
+
 @pytest.fixture
-def handler(compound, property_company):
+def property_staff(property_staff, property_company):
     """谢经理: property staff of J5 for the property company; handles what is dispatched to it."""
-    user = UserFactory(phone="13800000033", name="谢经理")
-    grant_role(user, Role.PROPERTY_STAFF, compound, by=None, organisation=property_company)
-    return user
+    return act_for(property_staff, property_company)
 
 
 @pytest.fixture
-def worker(community, committee):
+def community_worker(community_worker, committee):
     """王书记: community worker for the residents' committee; triages, reviews, decides."""
-    user = UserFactory(phone="13800000031", name="王书记")
-    grant_role(user, Role.COMMUNITY_WORKER, community, by=None, organisation=committee)
-    return user
+    return act_for(community_worker, committee)
 
 
 @pytest.fixture

@@ -148,25 +148,31 @@ def test_detail_is_visible_to_the_submitter_only(client_of, suggestion, neighbou
     assert client_of(neighbour).get(url).status_code == 404
 
 
-def test_detail_never_shows_staff_phone(client_of, suggestion, resident, worker, handler):
+def test_detail_never_shows_staff_phone(
+    client_of, suggestion, resident, community_worker, property_staff
+):
     suggestion.status = Status.FOLLOW_UP
     suggestion.save()
     Step.objects.create(
-        suggestion=suggestion, kind="answer", actor=worker, role="community_worker", note="已修好"
+        suggestion=suggestion,
+        kind="answer",
+        actor=community_worker,
+        role="community_worker",
+        note="已修好",
     )
     html = client_of(resident).get(suggestion.get_absolute_url()).content.decode()
-    assert worker.phone not in html and "王书记" not in html
+    assert community_worker.phone not in html and "王书记" not in html
     assert "community worker" in html or "社区工作者" in html
 
 
-def follow_up(suggestion, worker):
-    actions.answer(suggestion, by=worker, text="已安排更换地胶。")
+def follow_up(suggestion, community_worker):
+    actions.answer(suggestion, by=community_worker, text="已安排更换地胶。")
     suggestion.refresh_from_db()
     return suggestion
 
 
-def test_submitter_rating_satisfied_closes(client_of, suggestion, resident, worker):
-    follow_up(suggestion, worker)
+def test_submitter_rating_satisfied_closes(client_of, suggestion, resident, community_worker):
+    follow_up(suggestion, community_worker)
     client = client_of(resident)
     assert "Please rate" in client.get(suggestion.get_absolute_url()).content.decode()
     response = client.post(
@@ -176,8 +182,8 @@ def test_submitter_rating_satisfied_closes(client_of, suggestion, resident, work
     assert response.status_code == 302 and suggestion.status == Status.CLOSED
 
 
-def test_unsatisfied_reopens_and_says_so(client_of, suggestion, resident, worker):
-    follow_up(suggestion, worker)
+def test_unsatisfied_reopens_and_says_so(client_of, suggestion, resident, community_worker):
+    follow_up(suggestion, community_worker)
     response = client_of(resident).post(
         reverse("suggestions:rate", args=[suggestion.reference]),
         {"rating": "unsatisfied", "comment": "还是坏的"},
@@ -188,11 +194,11 @@ def test_unsatisfied_reopens_and_says_so(client_of, suggestion, resident, worker
     assert "reopened" in response.content.decode()
 
 
-def test_rating_by_someone_else_is_refused(client_of, suggestion, worker, neighbour):
-    follow_up(suggestion, worker)
+def test_rating_by_someone_else_is_refused(client_of, suggestion, community_worker, neighbour):
+    follow_up(suggestion, community_worker)
     url = reverse("suggestions:rate", args=[suggestion.reference])
     assert client_of(neighbour).post(url, {"rating": "satisfied"}).status_code == 404
-    assert client_of(worker).post(url, {"rating": "satisfied"}).status_code == 403
+    assert client_of(community_worker).post(url, {"rating": "satisfied"}).status_code == 403
     suggestion.refresh_from_db()
     assert suggestion.status == Status.FOLLOW_UP
 
@@ -262,21 +268,21 @@ def test_public_query_count_does_not_grow(
 
 
 def test_public_detail_shows_roles_not_staff(
-    client, suggestion, worker, django_assert_max_num_queries
+    client, suggestion, community_worker, django_assert_max_num_queries
 ):
-    actions.answer(suggestion, by=worker, text="已安排更换地胶。")
+    actions.answer(suggestion, by=community_worker, text="已安排更换地胶。")
     with django_assert_max_num_queries(8):
         html = client.get(
             reverse("suggestions:public_detail", args=["lf", suggestion.reference])
         ).content.decode()
-    assert "已安排更换地胶" in html and "王书记" not in html and worker.phone not in html
+    assert "已安排更换地胶" in html and "王书记" not in html and community_worker.phone not in html
 
 
 def test_public_pages_are_cached_until_the_next_recorded_change(
-    client, suggestion, worker, resident, django_assert_num_queries
+    client, suggestion, community_worker, resident, django_assert_num_queries
 ):
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-    actions.answer(suggestion, by=worker, text="已安排更换地胶。")
+    actions.answer(suggestion, by=community_worker, text="已安排更换地胶。")
     pages = [
         reverse("suggestions:public", args=["lf"]),
         reverse("suggestions:public_detail", args=["lf", suggestion.reference]),
@@ -292,8 +298,8 @@ def test_public_pages_are_cached_until_the_next_recorded_change(
         assert ">completed</span>" in html and ">awaiting your rating</span>" not in html
 
 
-def test_public_pages_are_cached_per_language(client, suggestion, worker):
-    actions.answer(suggestion, by=worker, text="已安排更换地胶。")
+def test_public_pages_are_cached_per_language(client, suggestion, community_worker):
+    actions.answer(suggestion, by=community_worker, text="已安排更换地胶。")
     url = reverse("suggestions:public_detail", args=["lf", suggestion.reference])
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     chinese = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
@@ -301,9 +307,9 @@ def test_public_pages_are_cached_per_language(client, suggestion, worker):
 
 
 def test_public_pages_keep_the_visitor_header_out_of_the_cache(
-    client_of, client, suggestion, worker, resident
+    client_of, client, suggestion, community_worker, resident
 ):
-    actions.answer(suggestion, by=worker, text="已安排更换地胶。")
+    actions.answer(suggestion, by=community_worker, text="已安排更换地胶。")
     url = reverse("suggestions:public_detail", args=["lf", suggestion.reference])
     client.get(url)  # cached by an anonymous visit
     html = client_of(resident).get(url).content.decode()
@@ -356,10 +362,10 @@ def test_public_photo_of_public_item_is_served_to_anyone(client, photo_of):
 
 
 def test_detail_query_count_is_pinned(
-    client_of, photo_of, resident, worker, django_assert_max_num_queries
+    client_of, photo_of, resident, community_worker, django_assert_max_num_queries
 ):
     s, _photo = photo_of()
-    actions.answer(s, by=worker, text="已安排。")
+    actions.answer(s, by=community_worker, text="已安排。")
     client = client_of(resident)
     with django_assert_max_num_queries(8):
         response = client.get(s.get_absolute_url())

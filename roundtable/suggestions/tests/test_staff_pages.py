@@ -45,31 +45,31 @@ def _many(suggestion, n=30, **fields):
 
 
 @pytest.fixture
-def dispatched(suggestion, worker, property_company):
-    actions.dispatch(suggestion, by=worker, owner=property_company)
+def dispatched(suggestion, community_worker, property_company):
+    actions.dispatch(suggestion, by=community_worker, owner=property_company)
     return suggestion
 
 
 @pytest.fixture
-def accepted(dispatched, handler):
-    actions.accept(dispatched, by=handler)
+def accepted(dispatched, property_staff):
+    actions.accept(dispatched, by=property_staff)
     return dispatched
 
 
 @pytest.fixture
-def in_progress(accepted, handler):
-    actions.contact(accepted, by=handler)
+def in_progress(accepted, property_staff):
+    actions.contact(accepted, by=property_staff)
     return accepted
 
 
 @pytest.fixture
-def responded(in_progress, handler):
-    actions.respond(in_progress, by=handler, result="已更换地胶。")
+def responded(in_progress, property_staff):
+    actions.respond(in_progress, by=property_staff, result="已更换地胶。")
     return in_progress
 
 
 @pytest.fixture
-def other_handler(compound, community):
+def other_property_staff(compound, community):
     """Property staff of J5 for another organisation: sees nothing of the property company's."""
     other = OrganisationFactory(community=community, kind=OrganisationKind.PROPERTY_COMPANY)
     user = UserFactory(phone="13800000044", name="别家物业")
@@ -93,13 +93,15 @@ def _post(client, url, action, **data):
 # The triage board
 
 
-def test_the_board_lists_the_communitys_suggestions_for_a_worker(client, worker, suggestion):
-    response = _client(client, worker).get(reverse("suggestions:triage"))
+def test_the_board_lists_the_communitys_suggestions_for_a_community_worker(
+    client, community_worker, suggestion
+):
+    response = _client(client, community_worker).get(reverse("suggestions:triage"))
     assert response.status_code == 200
     assert suggestion.reference in response.content.decode()
 
 
-@pytest.mark.parametrize("persona", ["resident", "handler", "outsider", "grid_worker"])
+@pytest.mark.parametrize("persona", ["resident", "property_staff", "outsider", "grid_worker"])
 def test_the_board_is_forbidden_to_people_who_do_not_triage(client, request, persona, suggestion):
     user = request.getfixturevalue(persona)
     assert _client(client, user).get(reverse("suggestions:triage")).status_code == 403
@@ -109,17 +111,21 @@ def test_the_board_asks_anonymous_visitors_to_log_in(client, suggestion):
     assert client.get(reverse("suggestions:triage")).status_code == 302
 
 
-def test_the_board_shows_submitted_items_first(client, worker, dispatched, resident, home):
+def test_the_board_shows_submitted_items_first(
+    client, community_worker, dispatched, resident, home
+):
     later = SuggestionFactory(community=dispatched.community, submitter=resident, home=home)
     dispatched.submitted_at = timezone.now() + timedelta(hours=1)
     dispatched.save()
-    content = _client(client, worker).get(reverse("suggestions:triage")).content.decode()
+    content = _client(client, community_worker).get(reverse("suggestions:triage")).content.decode()
     assert content.index(later.reference) < content.index(dispatched.reference)
 
 
-def test_the_board_filters_by_status_and_overdue(client, worker, dispatched, resident, home):
+def test_the_board_filters_by_status_and_overdue(
+    client, community_worker, dispatched, resident, home
+):
     fresh = SuggestionFactory(community=dispatched.community, submitter=resident, home=home)
-    client = _client(client, worker)
+    client = _client(client, community_worker)
     content = client.get(reverse("suggestions:triage"), {"status": "submitted"}).content.decode()
     assert fresh.reference in content and dispatched.reference not in content
     type(dispatched).objects.filter(pk=dispatched.pk).update(
@@ -142,9 +148,11 @@ def test_filter_suggestions_returns_the_cleaned_values(suggestion):
     assert values == {} and list(found) == [suggestion]
 
 
-def test_the_board_query_count_is_pinned(client, worker, suggestion, django_assert_max_num_queries):
+def test_the_board_query_count_is_pinned(
+    client, community_worker, suggestion, django_assert_max_num_queries
+):
     _many(suggestion)
-    client = _client(client, worker)
+    client = _client(client, community_worker)
     with django_assert_max_num_queries(14):
         response = client.get(reverse("suggestions:triage"))
     assert response.content.decode().count("/triage/") >= 31
@@ -153,28 +161,30 @@ def test_the_board_query_count_is_pinned(client, worker, suggestion, django_asse
 # Triage one item
 
 
-def test_the_triage_page_shows_likely_duplicates_with_scores(client, worker, suggestion):
+def test_the_triage_page_shows_likely_duplicates_with_scores(client, community_worker, suggestion):
     twin = SuggestionFactory(
         community=suggestion.community,
         compound=suggestion.compound,
         building=suggestion.building,
         text="游乐场地胶破损，小孩容易摔倒，请更换地胶。",
     )
-    content = _client(client, worker).get(_triage_url(suggestion)).content.decode()
+    content = _client(client, community_worker).get(_triage_url(suggestion)).content.decode()
     assert twin.reference in content and "%" in content
     assert "merge-into" in content
 
 
 def test_the_triage_page_is_forbidden_to_the_submitter_and_missing_for_others(
-    client, suggestion, resident, handler
+    client, suggestion, resident, property_staff
 ):
     assert _client(client, resident).get(_triage_url(suggestion)).status_code == 403
-    assert _client(client, handler).get(_triage_url(suggestion)).status_code == 404
+    assert _client(client, property_staff).get(_triage_url(suggestion)).status_code == 404
 
 
-def test_dispatching_sends_it_to_the_organisation(client, worker, suggestion, property_company):
+def test_dispatching_sends_it_to_the_organisation(
+    client, community_worker, suggestion, property_company
+):
     response = _post(
-        _client(client, worker),
+        _client(client, community_worker),
         _triage_url(suggestion),
         "dispatch",
         owner=property_company.pk,
@@ -187,10 +197,12 @@ def test_dispatching_sends_it_to_the_organisation(client, worker, suggestion, pr
     assert Step.objects.filter(suggestion=suggestion, kind="dispatch").exists()
 
 
-def test_dispatching_to_another_communitys_organisation_is_refused(client, worker, suggestion):
+def test_dispatching_to_another_communitys_organisation_is_refused(
+    client, community_worker, suggestion
+):
     elsewhere = OrganisationFactory()
     response = _post(
-        _client(client, worker), _triage_url(suggestion), "dispatch", owner=elsewhere.pk
+        _client(client, community_worker), _triage_url(suggestion), "dispatch", owner=elsewhere.pk
     )
     assert response.status_code == 400
     suggestion.refresh_from_db()
@@ -198,18 +210,21 @@ def test_dispatching_to_another_communitys_organisation_is_refused(client, worke
 
 
 def test_a_step_no_longer_possible_is_refused_with_a_message(
-    client, worker, dispatched, property_company
+    client, community_worker, dispatched, property_company
 ):
     response = _post(
-        _client(client, worker), _triage_url(dispatched), "dispatch", owner=property_company.pk
+        _client(client, community_worker),
+        _triage_url(dispatched),
+        "dispatch",
+        owner=property_company.pk,
     )
     assert response.status_code == 400
     assert 'class="message error"' in response.content.decode()
     assert Step.objects.filter(suggestion=dispatched, kind="dispatch").count() == 1
 
 
-def test_rejecting_needs_a_reason(client, worker, suggestion):
-    client = _client(client, worker)
+def test_rejecting_needs_a_reason(client, community_worker, suggestion):
+    client = _client(client, community_worker)
     assert _post(client, _triage_url(suggestion), "reject", reason=" ").status_code == 400
     suggestion.refresh_from_db()
     assert suggestion.status == Status.SUBMITTED
@@ -220,32 +235,34 @@ def test_rejecting_needs_a_reason(client, worker, suggestion):
     assert suggestion.status == Status.INVALID and suggestion.invalid_reason == "不属于社区事务"
 
 
-def test_answering_on_the_spot_asks_for_a_rating(client, worker, suggestion):
-    response = _post(_client(client, worker), _triage_url(suggestion), "answer", text="已转告。")
+def test_answering_on_the_spot_asks_for_a_rating(client, community_worker, suggestion):
+    response = _post(
+        _client(client, community_worker), _triage_url(suggestion), "answer", text="已转告。"
+    )
     assert response.status_code == 302
     suggestion.refresh_from_db()
     assert suggestion.status == Status.FOLLOW_UP
 
 
-def test_merging_into_a_duplicate(client, worker, suggestion):
+def test_merging_into_a_duplicate(client, community_worker, suggestion):
     keep = SuggestionFactory(community=suggestion.community, text="游乐场地胶坏了")
-    client = _client(client, worker)
+    client = _client(client, community_worker)
     assert _post(client, _triage_url(suggestion), "merge", into="NO-SUCH").status_code == 400
     assert _post(client, _triage_url(suggestion), "merge", into=keep.reference).status_code == 302
     suggestion.refresh_from_db()
     assert suggestion.status == Status.MERGED and suggestion.merged_into == keep
 
 
-def test_approving_a_response(client, worker, responded):
-    client = _client(client, worker)
+def test_approving_a_response(client, community_worker, responded):
+    client = _client(client, community_worker)
     assert "approve_response" in client.get(_triage_url(responded)).content.decode()
     assert _post(client, _triage_url(responded), "approve_response").status_code == 302
     responded.refresh_from_db()
     assert responded.status == Status.FOLLOW_UP
 
 
-def test_sending_a_response_back_needs_a_note(client, worker, responded):
-    client = _client(client, worker)
+def test_sending_a_response_back_needs_a_note(client, community_worker, responded):
+    client = _client(client, community_worker)
     assert _post(client, _triage_url(responded), "send_back", note="").status_code == 400
     assert _post(client, _triage_url(responded), "send_back", note="缺照片").status_code == 302
     responded.refresh_from_db()
@@ -253,11 +270,14 @@ def test_sending_a_response_back_needs_a_note(client, worker, responded):
 
 
 @pytest.mark.parametrize("approve", ["1", "0"])
-def test_deciding_an_extension(client, worker, handler, in_progress, approve):
+def test_deciding_an_extension(client, community_worker, property_staff, in_progress, approve):
     until = timezone.now() + timedelta(days=30)
-    actions.request_extension(in_progress, by=handler, until=until, reason="需采购")
+    actions.request_extension(in_progress, by=property_staff, until=until, reason="需采购")
     response = _post(
-        _client(client, worker), _triage_url(in_progress), "decide_extension", approve=approve
+        _client(client, community_worker),
+        _triage_url(in_progress),
+        "decide_extension",
+        approve=approve,
     )
     assert response.status_code == 302
     in_progress.refresh_from_db()
@@ -265,9 +285,9 @@ def test_deciding_an_extension(client, worker, handler, in_progress, approve):
     assert (in_progress.resolve_by == until) is (approve == "1")
 
 
-def test_deciding_a_termination(client, worker, handler, in_progress):
-    actions.request_termination(in_progress, by=handler, reason="违法诉求")
-    client = _client(client, worker)
+def test_deciding_a_termination(client, community_worker, property_staff, in_progress):
+    actions.request_termination(in_progress, by=property_staff, reason="违法诉求")
+    client = _client(client, community_worker)
     assert _post(client, _triage_url(in_progress), "decide_termination").status_code == 400
     assert (
         _post(client, _triage_url(in_progress), "decide_termination", approve="1").status_code
@@ -277,8 +297,8 @@ def test_deciding_a_termination(client, worker, handler, in_progress):
     assert in_progress.status == Status.TERMINATED
 
 
-def test_elevating_and_resuming(client, worker, in_progress):
-    client = _client(client, worker)
+def test_elevating_and_resuming(client, community_worker, in_progress):
+    client = _client(client, community_worker)
     assert (
         _post(client, _triage_url(in_progress), "elevate", note="需业主共同决定").status_code == 302
     )
@@ -293,18 +313,18 @@ def test_elevating_and_resuming(client, worker, in_progress):
 
 
 def test_the_queue_lists_what_was_dispatched_to_the_organisation(
-    client, handler, dispatched, django_assert_max_num_queries
+    client, property_staff, dispatched, django_assert_max_num_queries
 ):
     for s in _many(dispatched):
         type(s).objects.filter(pk=s.pk).update(status=Status.DISPATCHED, owner=dispatched.owner)
-    client = _client(client, handler)
+    client = _client(client, property_staff)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("suggestions:queue"))
     assert response.status_code == 200
     assert response.content.decode().count("/work/queue/") >= 31
 
 
-def test_the_queue_puts_overdue_items_first(client, handler, dispatched, resident, home):
+def test_the_queue_puts_overdue_items_first(client, property_staff, dispatched, resident, home):
     late = SuggestionFactory(
         community=dispatched.community,
         compound=dispatched.compound,
@@ -312,18 +332,18 @@ def test_the_queue_puts_overdue_items_first(client, handler, dispatched, residen
         status=Status.DISPATCHED,
         accept_by=timezone.now() - timedelta(hours=3),
     )
-    content = _client(client, handler).get(reverse("suggestions:queue")).content.decode()
+    content = _client(client, property_staff).get(reverse("suggestions:queue")).content.decode()
     assert content.index(late.reference) < content.index(dispatched.reference)
 
 
-def test_another_organisations_staff_sees_nothing(client, other_handler, dispatched):
-    client = _client(client, other_handler)
+def test_another_organisations_staff_sees_nothing(client, other_property_staff, dispatched):
+    client = _client(client, other_property_staff)
     assert dispatched.reference not in client.get(reverse("suggestions:queue")).content.decode()
     assert client.get(_handle_url(dispatched)).status_code == 404
 
 
-def test_accepting_shows_the_requesters_phone_only_afterwards(client, handler, dispatched):
-    client = _client(client, handler)
+def test_accepting_shows_the_requesters_phone_only_afterwards(client, property_staff, dispatched):
+    client = _client(client, property_staff)
     before = client.get(_handle_url(dispatched)).content.decode()
     assert "13900000001" not in before
     assert _post(client, _handle_url(dispatched), "accept").status_code == 302
@@ -332,26 +352,30 @@ def test_accepting_shows_the_requesters_phone_only_afterwards(client, handler, d
     assert "13900000001" in client.get(_handle_url(dispatched)).content.decode()
 
 
-def test_the_handling_page_is_forbidden_to_a_worker_who_can_see_it(client, worker, dispatched):
-    assert _client(client, worker).get(_handle_url(dispatched)).status_code == 403
+def test_the_handling_page_is_forbidden_to_a_community_worker_who_can_see_it(
+    client, community_worker, dispatched
+):
+    assert _client(client, community_worker).get(_handle_url(dispatched)).status_code == 403
 
 
-def test_returning_needs_a_reason(client, handler, dispatched):
-    client = _client(client, handler)
+def test_returning_needs_a_reason(client, property_staff, dispatched):
+    client = _client(client, property_staff)
     assert _post(client, _handle_url(dispatched), "return", reason="").status_code == 400
     assert _post(client, _handle_url(dispatched), "return", reason="不归物业").status_code == 302
     dispatched.refresh_from_db()
     assert dispatched.status == Status.SUBMITTED and dispatched.owner is None
 
 
-def test_contacting_moves_it_in_progress(client, handler, accepted):
-    assert _post(_client(client, handler), _handle_url(accepted), "contact").status_code == 302
+def test_contacting_moves_it_in_progress(client, property_staff, accepted):
+    assert (
+        _post(_client(client, property_staff), _handle_url(accepted), "contact").status_code == 302
+    )
     accepted.refresh_from_db()
     assert accepted.status == Status.IN_PROGRESS
 
 
-def test_responding_with_a_photo(client, handler, in_progress):
-    response = _client(client, handler).post(
+def test_responding_with_a_photo(client, property_staff, in_progress):
+    response = _client(client, property_staff).post(
         _handle_url(in_progress),
         {"action": "respond", "respond-result": "已更换地胶", "respond-photos": [_png()]},
     )
@@ -362,15 +386,17 @@ def test_responding_with_a_photo(client, handler, in_progress):
     assert photo.kind == PhotoKind.RESULT and photo.public and photo.step.kind == "respond"
 
 
-def test_responding_without_a_result_changes_nothing(client, handler, in_progress):
-    response = _post(_client(client, handler), _handle_url(in_progress), "respond", result="")
+def test_responding_without_a_result_changes_nothing(client, property_staff, in_progress):
+    response = _post(
+        _client(client, property_staff), _handle_url(in_progress), "respond", result=""
+    )
     assert response.status_code == 400
     in_progress.refresh_from_db()
     assert in_progress.status == Status.IN_PROGRESS
 
 
-def test_requesting_an_extension_and_a_termination(client, handler, in_progress):
-    client = _client(client, handler)
+def test_requesting_an_extension_and_a_termination(client, property_staff, in_progress):
+    client = _client(client, property_staff)
     past = (timezone.localdate() - timedelta(days=1)).isoformat()
     assert (
         _post(
@@ -454,7 +480,7 @@ def test_a_slip_warns_of_likely_duplicates(client, grid_worker, suggestion):
     assert suggestion.reference in response.content.decode()
 
 
-@pytest.mark.parametrize("persona", ["resident", "handler", "outsider"])
+@pytest.mark.parametrize("persona", ["resident", "property_staff", "outsider"])
 def test_the_slip_page_and_grid_queue_are_forbidden_to_others(client, request, persona):
     client = _client(client, request.getfixturevalue(persona))
     assert client.get(reverse("suggestions:slip")).status_code == 403
@@ -482,7 +508,7 @@ def test_the_slip_page_opens_for_a_grid_worker(client, grid_worker):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_of_two_accepting_at_once_exactly_one_succeeds(
-    community, home, resident, worker, handler, property_company
+    community, home, resident, community_worker, property_staff, property_company
 ):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
@@ -502,7 +528,7 @@ def test_of_two_accepting_at_once_exactly_one_succeeds(
         submitter=resident,
         home=home,
     )
-    actions.dispatch(s, by=worker, owner=property_company)
+    actions.dispatch(s, by=community_worker, owner=property_company)
     results, barrier = [], threading.Barrier(2)
 
     def accept(user):
@@ -515,7 +541,7 @@ def test_of_two_accepting_at_once_exactly_one_succeeds(
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=accept, args=(u,)) for u in (handler, colleague)]
+    threads = [threading.Thread(target=accept, args=(u,)) for u in (property_staff, colleague)]
     for t in threads:
         t.start()
     for t in threads:

@@ -63,11 +63,13 @@ def recounted(community):
 
 
 @pytest.fixture
-def walk(community, home, compound, resident, worker, property_company, committee):
+def walk(community, home, compound, resident, community_worker, property_company, committee):
     """What a walk needs: places, categories, owners and who does what."""
-    handler = UserFactory(phone="13800000044", name="物业与居委会的承办人")
+    staff_of_both = UserFactory(phone="13800000044", name="物业与居委会的承办人")
     for organisation in (property_company, committee):
-        grant_role(handler, Role.PROPERTY_STAFF, community, by=None, organisation=organisation)
+        grant_role(
+            staff_of_both, Role.PROPERTY_STAFF, community, by=None, organisation=organisation
+        )
     parent = CategoryFactory(community=community, code="05", name="房屋与设施")
     flat = CategoryFactory(community=community, code="03", name="环境卫生")
     return {
@@ -79,7 +81,12 @@ def walk(community, home, compound, resident, worker, property_company, committe
             flat,
         ],
         "owners": [property_company, committee],
-        "by": {Perm.TRIAGE: worker, Perm.HANDLE_DISPATCHED: handler, None: resident, SYSTEM: None},
+        "by": {
+            Perm.TRIAGE: community_worker,
+            Perm.HANDLE_DISPATCHED: staff_of_both,
+            None: resident,
+            SYSTEM: None,
+        },
         "resident": resident,
     }
 
@@ -185,7 +192,7 @@ def test_the_walks_can_take_every_step_of_the_table(walk):
 
 
 def test_a_dispatch_to_another_category_and_owner_moves_the_suggestion_between_groups(
-    walk, worker, property_company, committee
+    walk, community_worker, property_company, committee
 ):
     community = walk["community"]
     first, _child, flat = walk["categories"]
@@ -193,23 +200,25 @@ def test_a_dispatch_to_another_category_and_owner_moves_the_suggestion_between_g
         community=community,
         text="路灯坏了",
         channel=Channel.STATION,
-        by=worker,
+        by=community_worker,
         category=flat,
     )
-    actions.dispatch(suggestion, by=worker, owner=property_company, category=first)
+    actions.dispatch(suggestion, by=community_worker, owner=property_company, category=first)
     groups = {r.key for r in metrics.breakdown(community, "category")}
     assert groups == {first.pk}
-    handler = walk["by"][Perm.HANDLE_DISPATCHED]
-    actions.return_suggestion(suggestion, by=handler, reason="不是物业的事")
+    staff_of_both = walk["by"][Perm.HANDLE_DISPATCHED]
+    actions.return_suggestion(suggestion, by=staff_of_both, reason="不是物业的事")
     assert [r.key for r in metrics.breakdown(community, "owner")] == [""]
-    actions.dispatch(suggestion, by=worker, owner=committee)
+    actions.dispatch(suggestion, by=community_worker, owner=committee)
     assert [r.label for r in metrics.breakdown(community, "owner")] == [committee.name]
     assert summary(community) == recounted(community)
 
 
-def test_the_figures_page_counts_a_suggestion_as_soon_as_it_is_received(client, walk, worker):
+def test_the_figures_page_counts_a_suggestion_as_soon_as_it_is_received(
+    client, walk, community_worker
+):
     submit_suggestion(
-        community=walk["community"], text="路灯坏了", channel=Channel.STATION, by=worker
+        community=walk["community"], text="路灯坏了", channel=Channel.STATION, by=community_worker
     )
     page = client.get(reverse("dashboards:figures", args=["lf"])).content.decode()
     assert '<a href="/c/lf/figures/collected/" class="num">1</a>' in page
@@ -289,7 +298,7 @@ def test_the_fill_migration_is_the_rebuild(made_directly):
 
 
 @pytest.fixture
-def counted(walk, grid, worker):
+def counted(walk, grid, community_worker):
     """Suggestions received through intake (the summary exact), in the grid and categorised."""
     _parent, child, flat = walk["categories"]
     received = [
@@ -297,7 +306,7 @@ def counted(walk, grid, worker):
             community=walk["community"],
             text=text,
             channel=Channel.STATION,
-            by=worker,
+            by=community_worker,
             category=category,
             **walk["places"][0],
         )
@@ -333,11 +342,11 @@ def test_the_tick_repairs_the_figures_after_admin_edits_and_logs_it(
 
 
 def test_a_month_still_being_counted_is_recounted_without_a_drift_alarm(
-    settings, walk, counted, worker, caplog
+    settings, walk, counted, community_worker, caplog
 ):
     settings.TASKS = DATABASE_TASKS  # the month's recount waits for a worker
     submit_suggestion(
-        community=walk["community"], text="路灯坏了", channel=Channel.STATION, by=worker
+        community=walk["community"], text="路灯坏了", channel=Channel.STATION, by=community_worker
     )
     caplog.set_level("INFO", logger="roundtable.suggestions.summaries")
     assert tasks.check_figures.call() == {"lf": mock.ANY}
@@ -371,12 +380,14 @@ class Undone(Exception):
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 
-def test_a_change_queues_the_recount_of_its_month_in_its_own_transaction(settings, walk, worker):
+def test_a_change_queues_the_recount_of_its_month_in_its_own_transaction(
+    settings, walk, community_worker
+):
     settings.TASKS = DATABASE_TASKS  # as deployed: the request only queues the recount
     community = walk["community"]
     with time_machine.travel(datetime(2026, 3, 31, 17, 0, tzinfo=UTC)):  # 1 April in Shanghai
         suggestion = submit_suggestion(
-            community=community, text="路灯坏了", channel=Channel.STATION, by=worker
+            community=community, text="路灯坏了", channel=Channel.STATION, by=community_worker
         )
     queued = DBTaskResult.objects.get()
     assert queued.task_path.endswith("summaries.count_month")
@@ -387,7 +398,7 @@ def test_a_change_queues_the_recount_of_its_month_in_its_own_transaction(setting
     assert {month for month, _d, _k in summary(community)} == {date(2026, 4, 1)}
     with pytest.raises(Undone):
         with transaction.atomic():
-            actions.dispatch(suggestion, by=worker, owner=walk["owners"][0])
+            actions.dispatch(suggestion, by=community_worker, owner=walk["owners"][0])
             assert DBTaskResult.objects.count() == 2
             raise Undone
     assert DBTaskResult.objects.count() == 1  # an undone change queues nothing
@@ -412,14 +423,20 @@ def test_a_month_recount_rewrites_that_month_alone(walk, counted):
     assert MonthlySummary.objects.get(pk=other.pk).valid == 7
 
 
-def test_a_bulk_load_queues_no_recount_and_rebuilds_once_at_its_end(settings, walk, worker):
+def test_a_bulk_load_queues_no_recount_and_rebuilds_once_at_its_end(
+    settings, walk, community_worker
+):
     settings.TASKS = DATABASE_TASKS
     community = walk["community"]
     with summaries.rebuilt_after(community):
         for text in ("路灯坏了", "楼道里堆了纸箱", "电动车乱停"):
-            submit_suggestion(community=community, text=text, channel=Channel.STATION, by=worker)
+            submit_suggestion(
+                community=community, text=text, channel=Channel.STATION, by=community_worker
+            )
         assert summary(community) == {}
     assert not DBTaskResult.objects.exists()  # loaddemo leaves the worker nothing to recount
     assert summary(community) == recounted(community) != {}
-    submit_suggestion(community=community, text="路灯坏了", channel=Channel.STATION, by=worker)
+    submit_suggestion(
+        community=community, text="路灯坏了", channel=Channel.STATION, by=community_worker
+    )
     assert DBTaskResult.objects.count() == 1  # outside the block, changes queue again

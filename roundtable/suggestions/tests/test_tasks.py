@@ -11,6 +11,9 @@ from django.utils import timezone
 from django_tasks import default_task_backend
 
 from roundtable.notifications.models import Notification
+from roundtable.people.actions import grant_role
+from roundtable.people.models import Role
+from roundtable.people.tests.factories import UserFactory
 from roundtable.suggestions.models import Rating, Status, Step, Suggestion
 from roundtable.suggestions.reminders import Reminder
 from roundtable.suggestions.tasks import daily_digest, digest_counts, sweep_deadlines
@@ -43,7 +46,7 @@ def _sweep():
     return sweep_deadlines.call()
 
 
-def test_sweep_flags_an_overdue_item_once(suggestion, property_company, handler):
+def test_sweep_flags_an_overdue_item_once(suggestion, property_company, property_staff):
     late = _dispatched(suggestion, property_company, accept_by=timezone.now() - timedelta(hours=1))
     assert _sweep()["flagged"] == 1
     late.refresh_from_db()
@@ -57,19 +60,19 @@ def test_sweep_leaves_items_within_their_deadlines_alone(suggestion, property_co
     assert _sweep() == {"flagged": 0, "reminded": 0, "closed": 0}
 
 
-def test_accept_reminder_goes_once_two_hours_before(suggestion, property_company, handler):
+def test_accept_reminder_goes_once_two_hours_before(suggestion, property_company, property_staff):
     item = _dispatched(
         suggestion, property_company, accept_by=timezone.now() + timedelta(minutes=90)
     )
     assert _sweep()["reminded"] == 1
     assert _sweep()["reminded"] == 0
-    notes = Notification.objects.filter(user=handler)
+    notes = Notification.objects.filter(user=property_staff)
     assert notes.count() == 1
     assert item.reference in notes.get().text
 
 
 def test_urgent_accept_reminder_waits_until_thirty_minutes_before(
-    suggestion, property_company, handler
+    suggestion, property_company, property_staff
 ):
     _dispatched(
         suggestion, property_company, urgent=True, accept_by=timezone.now() + timedelta(hours=1)
@@ -79,7 +82,9 @@ def test_urgent_accept_reminder_waits_until_thirty_minutes_before(
         assert _sweep()["reminded"] == 1
 
 
-def test_resolve_reminder_goes_once_a_working_day_before(suggestion, property_company, handler):
+def test_resolve_reminder_goes_once_a_working_day_before(
+    suggestion, property_company, property_staff
+):
     monday = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)
     with time_machine.travel(monday, tick=False):
         _dispatched(
@@ -94,7 +99,7 @@ def test_resolve_reminder_goes_once_a_working_day_before(suggestion, property_co
         assert _sweep()["reminded"] == 1
         assert _sweep()["reminded"] == 0
     assert Reminder.objects.get().kind == "resolve"
-    assert Notification.objects.filter(user=handler).count() == 1
+    assert Notification.objects.filter(user=property_staff).count() == 1
 
 
 def _awaiting_rating(suggestion, responded_at, **fields):
@@ -122,7 +127,7 @@ def test_a_rated_item_is_never_auto_closed(suggestion):
 
 
 def test_digest_counts_new_awaiting_triage_overdue_and_review(
-    community, suggestion, property_company, worker
+    community, suggestion, property_company, community_worker
 ):
     assert digest_counts(community, timezone.now()) == {
         "new": 1,
@@ -136,10 +141,13 @@ def test_digest_counts_new_awaiting_triage_overdue_and_review(
 
 
 def test_digest_reaches_each_community_worker_in_the_inbox(
-    community, suggestion, worker, community_worker, grid_worker
+    community, suggestion, community_worker, grid_worker
 ):
+    # 王书记 acts for the residents' committee (conftest.py), 李主任 for no organisation.
+    second_community_worker = UserFactory(phone="13800000031", name="李主任")
+    grant_role(second_community_worker, Role.COMMUNITY_WORKER, community, by=None)
     assert daily_digest.call() == 2
-    for user in (worker, community_worker):
+    for user in (community_worker, second_community_worker):
         text = Notification.objects.get(user=user).text
         assert community.name in text
     assert not Notification.objects.filter(user=grid_worker).exists()

@@ -45,11 +45,12 @@ CALLS = {
     "decide_termination": lambda s, by, o: actions.decide_termination(s, by=by, approve=True),
     "flag_overdue": lambda s, by, o: actions.flag_overdue(s),
 }
-PERSONAS = ["submitter", "worker", "handler", "grid_worker", "outsider", "system"]
-# Who holds each kind of permission on a suggestion dispatched to the handler's organisation.
+PERSONAS = ["submitter", "community_worker", "property_staff", "grid_worker", "outsider", "system"]
+# Who holds each kind of permission on a suggestion dispatched to the property staff's
+# organisation.
 HOLDERS = {
-    Perm.TRIAGE: {"worker"},
-    Perm.HANDLE_DISPATCHED: {"handler"},
+    Perm.TRIAGE: {"community_worker"},
+    Perm.HANDLE_DISPATCHED: {"property_staff"},
     None: {"submitter"},
     SYSTEM: {"system"},
 }
@@ -61,14 +62,16 @@ def test_every_action_has_a_call():
 
 
 @pytest.fixture
-def people(resident, worker, handler, grid_worker, outsider, property_company, suggestion):
+def people(
+    resident, community_worker, property_staff, grid_worker, outsider, property_company, suggestion
+):
     survivor = SuggestionFactory(
         community=suggestion.community, reference="LF-2026-999999", status=Status.DISPATCHED
     )
     return {
         "submitter": resident,
-        "worker": worker,
-        "handler": handler,
+        "community_worker": community_worker,
+        "property_staff": property_staff,
         "grid_worker": grid_worker,
         "outsider": outsider,
         "system": None,
