@@ -10,7 +10,7 @@ from roundtable.meetings import actions
 from roundtable.meetings.models import Kind
 from roundtable.people.actions import grant_role
 from roundtable.people.models import OrganisationKind, Role
-from roundtable.people.tests.factories import OrganisationFactory, UserFactory
+from roundtable.people.tests.factories import OrganisationFactory, UserFactory, act_for
 from roundtable.places.models import Station
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -54,11 +54,9 @@ def property_company(community):
 
 
 @pytest.fixture
-def handler(compound, property_company):
+def property_staff(property_staff, property_company):
     """谢经理 for the property company: handles what is dispatched to it in J5."""
-    user = UserFactory(phone="13800000033", name="谢经理")
-    grant_role(user, Role.PROPERTY_STAFF, compound, by=None, organisation=property_company)
-    return user
+    return act_for(property_staff, property_company)
 
 
 @pytest.fixture

@@ -24,18 +24,18 @@ def _meeting(community, by, title, day):
     )
 
 
-def _carry_out(item, handler):
+def _carry_out(item, property_staff):
     s = item.suggestion
-    suggestion_actions.accept(s, by=handler)
-    suggestion_actions.contact(s, by=handler)
-    suggestion_actions.respond(s, by=handler, result="已完成")
+    suggestion_actions.accept(s, by=property_staff)
+    suggestion_actions.contact(s, by=property_staff)
+    suggestion_actions.respond(s, by=property_staff, result="已完成")
 
 
 @pytest.fixture
-def history(community, community_worker, grid_worker, volunteer, resident, handler, clock):
+def history(community, community_worker, grid_worker, volunteer, resident, property_staff, clock):
     """Two held round tables, one cancelled, one still ahead; counted by hand in the tests."""
-    compound = handler.role_assignments.get().compound
-    owner = handler.role_assignments.get().organisation
+    compound = property_staff.role_assignments.get().compound
+    owner = property_staff.role_assignments.get().organisation
     youth = ConstituencyGroup.objects.get(community=community, name="青年")
     young_rider = UserFactory(phone="13500000077", name="骑手小刘", birth_year=DAY.year - 35)
     youth.members.add(resident, young_rider)
@@ -73,8 +73,8 @@ def history(community, community_worker, grid_worker, volunteer, resident, handl
         three, by=community_worker, owner=owner, due=due, text="清", compound=compound
     )
     actions.hold_meeting(second, by=community_worker)
-    _carry_out(done, handler)
-    _carry_out(later, handler)
+    _carry_out(done, property_staff)
+    _carry_out(later, property_staff)
     return first, second
 
 

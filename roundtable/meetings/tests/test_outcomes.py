@@ -33,7 +33,7 @@ def _action_item(resolution, by, owner, due=date(2026, 12, 31), **place):
 
 
 def test_an_action_item_is_a_meeting_suggestion_in_the_owners_queue(
-    resolution, community_worker, property_company, handler, compound
+    resolution, community_worker, property_company, property_staff, compound
 ):
     item = _action_item(resolution, community_worker, property_company, compound=compound)
     suggestion = item.suggestion
@@ -42,21 +42,21 @@ def test_an_action_item_is_a_meeting_suggestion_in_the_owners_queue(
     assert suggestion.owner == property_company
     assert "建设车棚并安装充电桩" in suggestion.text and "在J5东侧新建电动车棚" in suggestion.text
     assert suggestion.resolve_by == datetime(2026, 12, 31, 23, 59, tzinfo=SHANGHAI)
-    queue = Suggestion.objects.filter(owned_by_organisations_of(handler))
+    queue = Suggestion.objects.filter(owned_by_organisations_of(property_staff))
     assert suggestion in queue
-    suggestion_actions.accept(suggestion, by=handler)  # handled by the ordinary lifecycle
+    suggestion_actions.accept(suggestion, by=property_staff)  # handled by the ordinary lifecycle
     assert item.state == ActionState.IN_PROGRESS
 
 
 def test_a_resolution_shows_how_its_carrying_out_stands(
-    resolution, community_worker, property_company, handler, compound, clock
+    resolution, community_worker, property_company, property_staff, compound, clock
 ):
     done = _action_item(resolution, community_worker, property_company, compound=compound)
     _action_item(resolution, community_worker, property_company, due=date(2026, 11, 21))
     suggestion = done.suggestion
-    suggestion_actions.accept(suggestion, by=handler)
-    suggestion_actions.contact(suggestion, by=handler)
-    suggestion_actions.respond(suggestion, by=handler, result="车棚已建成")
+    suggestion_actions.accept(suggestion, by=property_staff)
+    suggestion_actions.contact(suggestion, by=property_staff)
+    suggestion_actions.respond(suggestion, by=property_staff, result="车棚已建成")
     clock.move_to(datetime(2026, 11, 23, 9, 0, tzinfo=SHANGHAI))
     progress = resolution.progress()
     assert progress[ActionState.IMPLEMENTED] == 1

@@ -27,10 +27,10 @@ def _submit(community, resident, home, text):
 
 
 @pytest.fixture
-def deliberated(community, resident, home, community_worker, property_company, handler):
+def deliberated(community, resident, home, community_worker, property_company, property_staff):
     suggestion = _submit(community, resident, home, "建议在J5东侧空地新建电动车棚。")
     suggestion_actions.dispatch(suggestion, by=community_worker, owner=property_company)
-    suggestion_actions.accept(suggestion, by=handler)
+    suggestion_actions.accept(suggestion, by=property_staff)
     suggestion_actions.elevate(suggestion, by=community_worker)
     return suggestion
 

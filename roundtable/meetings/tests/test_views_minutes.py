@@ -41,7 +41,7 @@ def test_minutes_are_saved_and_shown_sanitised(client, held, community_worker):
 
 
 def test_a_resolution_with_an_action_item_lands_in_the_owners_queue(
-    client, held, community_worker, property_company, handler, compound
+    client, held, community_worker, property_company, property_staff, compound
 ):
     item = held.agenda_items.get()
     client.force_login(community_worker)
@@ -55,7 +55,7 @@ def test_a_resolution_with_an_action_item_lands_in_the_owners_queue(
     assert action.suggestion.status == SuggestionStatus.DISPATCHED
     page = client.get(_url(held), **EN).content.decode()
     assert action.suggestion.reference in page and "Carried out: 0 of 1" in page
-    client.force_login(handler)
+    client.force_login(property_staff)
     assert action.suggestion.reference in client.get("/work/queue/").content.decode()
 
 

@@ -44,10 +44,12 @@ def test_people_without_a_meeting_role_are_refused(client, request, persona, mee
     assert client.get(URL).status_code == 403
 
 
-def test_the_workspace_links_to_meetings_for_organisers_only(client, community_worker, handler):
+def test_the_workspace_links_to_meetings_for_organisers_only(
+    client, community_worker, property_staff
+):
     client.force_login(community_worker)
     assert URL in client.get("/work/").content.decode()
-    client.force_login(handler)
+    client.force_login(property_staff)
     assert URL not in client.get("/work/").content.decode()
 
 
