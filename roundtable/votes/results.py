@@ -1,14 +1,19 @@
 """Counting a poll, and what it publishes so that anyone can count it again.
 
-The anonymised ballot file is CSV: a few "# key: value" lines describing the poll (method,
-options, rule, electorate totals), a header, then one row per ballot, sorted by receipt hash so
-the order says nothing about when or by whom it was cast:
-    receipt_hash, channel, group, weight, choice
-`weight` is the voter's exclusive area in m² in an owners' poll (each row is one owner), else 1;
-`choice` is the stored choice as JSON; a show of hands gives one row per hand with no receipt.
-`group` is the voter's constituency group, or for home-based electorates the compound, never
-anything finer. `python manage.py recount FILE` reads the file back through `recount`, the same
-function that computes the stored result, so a recount matches the published result exactly.
+The ballot file is CSV: a few "# key: value" lines describing the poll (method, options, rule,
+electorate totals), a header, then one row per cell of ballots, never one per ballot:
+    group, channel, choice, ballots, heads, area
+`ballots` ballots of that group and channel made that choice (`choice` as JSON); `heads` and
+`area` are their owners and summed exclusive area in m² in an owners' poll (area 0 elsewhere); a
+show of hands is a cell of channel "hands". `group` is the voters' constituency group, or for
+home-based electorates the compound, never anything finer. In a secret poll the cells are pooled
+by rules/disclosure.py so that none points at a home or a person: a row covers at least
+MIN_BALLOTS ballots, a group or channel too small is published as "*". Receipts are published
+apart, as their hashes alone, so a voter finds theirs without it saying how they voted.
+
+The official result is counted from these same rows (`final`), and `python manage.py recount
+FILE` reads the file back through `recount`, the same function, so a recount matches the
+published result exactly: every answer and decision, and the breakdowns as published.
 """
 
 import csv
@@ -19,17 +24,16 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db import router
-from django.db.models import Count, Sum, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, Sum
 
 from roundtable.common.spreadsheets import csv_read, csv_row
 
 from . import sql
 from .models import Ballot, Method, Rule, Status, Visibility, parse_fraction
-from .rules import counting, decision, irv, schulze
-from .rules.weights import Row, Totals
+from .rules import counting, decision, disclosure, irv, schulze
+from .rules.weights import Row, Totals, merge
 
-HEADER = ["receipt_hash", "channel", "group", "weight", "choice"]
+HEADER = ["group", "channel", "choice", "ballots", "heads", "area"]
 DECIDABLE = {Method.YES_NO, Method.SINGLE, Method.MULTIPLE, Method.APPROVAL}
 
 
@@ -38,7 +42,7 @@ DECIDABLE = {Method.YES_NO, Method.SINGLE, Method.MULTIPLE, Method.APPROVAL}
 
 def metadata(poll):
     """What a recount needs besides the ballots."""
-    return {
+    meta = {
         "poll": str(poll.pk),
         "method": poll.method,
         "max_choices": str(poll.max_choices or ""),
@@ -51,38 +55,36 @@ def metadata(poll):
         "advisory": "yes" if poll.advisory else "no",
         "electorate_heads": str(poll.electorate_heads or 0),
         "electorate_area": str(poll.electorate_area or Decimal("0.00")),
+        "secret": "yes" if poll.secret else "no",
     }
+    if poll.secret:
+        meta["min_ballots"] = str(disclosure.MIN_BALLOTS)
+    return meta
+
+
+def published_rows(poll):
+    """The cells of ballots the poll publishes and counts its result from (`Row`s)."""
+    grouped, hands = _summed(poll)
+    return _published(poll, _rows(poll, grouped, hands))
+
+
+def _published(poll, rows):
+    """`rows` as published: pooled by the privacy rule in a secret poll, as they are in an open one
+    (whose notice names each home's answer anyway)."""
+    if not poll.secret:
+        return sorted(merge(rows), key=disclosure.sort_key)
+    voters = poll.voters.values_list("group_label").annotate(n=Count("pk")).order_by()
+    return disclosure.publishable(rows, dict(voters))
 
 
 def ballot_rows(poll):
-    """The anonymised ballots as lists in HEADER order, sorted by receipt hash."""
-    return _ballot_rows(poll) + _hands_rows(poll)
-
-
-def _ballot_rows(poll):
-    # Tuples with the choice as the database's JSON text, not model instances: a million
-    # ballots took minutes as instances. Each distinct text is decoded and written out once,
-    # exactly as the JSON field would have read it.
-    ballots = (
-        poll.ballots.order_by("receipt_hash")
-        .annotate(choice_text=Cast("choice", TextField()))
-        .values_list("receipt_hash", "channel", "group_label", "area", "choice_text")
-    )
-    weighted, written, rows = poll.weighted, {}, []
-    for receipt, channel, group, area, text in ballots:
-        choice = written.get(text)
-        if choice is None:
-            choice = written[text] = json.dumps(json.loads(text), ensure_ascii=False)
-        rows.append([receipt, channel, group, str(area) if weighted else "1", choice])
-    return rows
-
-
-def _hands_rows(poll):
-    rows = []
-    for hands in poll.hands_counts.order_by("answer"):
-        answer = hands.answer if poll.method == Method.YES_NO else int(hands.answer)
-        rows += [["", "hands", "", "1", json.dumps(answer)]] * hands.count
-    return rows
+    """The published cells as lists of text in HEADER order."""
+    weighted = poll.weighted
+    return [
+        [row.group, row.channel, json.dumps(row.choice, ensure_ascii=False), str(row.count),
+         str(row.heads), _fraction(row.area) if weighted else "0"]
+        for row in published_rows(poll)
+    ]  # fmt: skip
 
 
 def receipt_hashes(poll):
@@ -95,7 +97,7 @@ def receipt_hashes(poll):
 
 
 def ballot_csv(poll):
-    """The anonymised ballot file as text."""
+    """The ballot file as text."""
     return _csv(poll, ballot_rows(poll))
 
 
@@ -110,19 +112,12 @@ def _csv(poll, rows):
 
 
 def digests(poll):
-    """SHA-256 of the published files, written to the audit log when the poll closes.
-
-    One read of the ballots serves both files: the receipts are the ballot rows' first column,
-    in the same order.
-    """
-    ballots = _ballot_rows(poll)
-    hashes = "\n".join(row[0] for row in ballots if row[0])
+    """SHA-256 of the published files, written to the audit log when the poll closes."""
+    hashes = receipt_hashes(poll)
     return {
-        "ballots": len(ballots),
-        "receipts_sha256": hashlib.sha256(hashes.encode()).hexdigest(),
-        "ballot_file_sha256": hashlib.sha256(
-            _csv(poll, ballots + _hands_rows(poll)).encode()
-        ).hexdigest(),
+        "ballots": len(hashes),
+        "receipts_sha256": hashlib.sha256("\n".join(hashes).encode()).hexdigest(),
+        "ballot_file_sha256": hashlib.sha256(ballot_csv(poll).encode()).hexdigest(),
     }
 
 
@@ -130,9 +125,8 @@ def digests(poll):
 
 
 def final(poll):
-    """The poll's result as stored when it closes (JSON), counted from the database."""
-    grouped, hands = _summed(poll)
-    return recount(metadata(poll), _rows(poll, grouped, hands))
+    """The poll's result as stored when it closes (JSON), counted from its published rows."""
+    return recount(metadata(poll), published_rows(poll))
 
 
 def shown_now(poll):
@@ -149,7 +143,7 @@ def shown_now(poll):
     grouped, hands = _summed(poll)  # one pass over the ballots serves both
     return {
         "turnout": _turnout(poll, grouped, hands),
-        "result": recount(metadata(poll), _rows(poll, grouped, hands)),
+        "result": recount(metadata(poll), _published(poll, _rows(poll, grouped, hands))),
     }
 
 
@@ -221,7 +215,7 @@ def _rows(poll, grouped, hands):
 
 
 def read_ballot_csv(text):
-    """(metadata, rows) from an anonymised ballot file's text."""
+    """(metadata, rows) from a published ballot file's text."""
     meta, lines = {}, []
     for line in text.splitlines():
         if line.startswith("#"):
@@ -234,8 +228,8 @@ def read_ballot_csv(text):
         raise ValueError(f"the header should be {','.join(HEADER)}")
     weighted = meta.get("weighted") == "yes"
     rows = [
-        Row(json.loads(r["choice"]), 1, r["weight"] if weighted else 0, 1, csv_read(r["group"]),
-            r["channel"])
+        Row(json.loads(csv_read(r["choice"])), int(r["ballots"]), r["area"] if weighted else 0,
+            int(r["heads"]), csv_read(r["group"]), csv_read(r["channel"]))
         for r in reader
     ]  # fmt: skip
     return meta, rows

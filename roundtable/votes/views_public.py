@@ -16,6 +16,7 @@ from roundtable.places.models import Community
 from .forms import ReceiptForm
 from .models import Poll, Status, receipt_hash
 from .results import receipt_hashes, shown_now
+from .rules.disclosure import MIN_BALLOTS
 from .views_ballots import qr_svg
 from .views_common import public_poll
 from .views_results import choice_text, presented, titles_of
@@ -54,7 +55,7 @@ def results(request, code, pk):
     if poll.status == Status.CLOSED:
         hashes = receipt_hashes(poll)
         shown = hashes if len(hashes) <= HASHES_SHOWN else []  # longer lists: the download
-        context |= {"hash_count": len(hashes), "hashes": shown}
+        context |= {"hash_count": len(hashes), "hashes": shown, "min_ballots": MIN_BALLOTS}
     return render(request, "votes/results.html", context)
 
 

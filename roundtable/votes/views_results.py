@@ -15,6 +15,7 @@ from .forms import ANSWERS
 from .models import Channel, ElectorateKind, Method, NonVoterPolicy
 from .rules import display, schulze
 from .rules.decision import Condition
+from .rules.disclosure import POOLED
 from .rules.weights import Row
 
 CONDITIONS = {
@@ -33,6 +34,8 @@ REASONS = {
     "tie_option_order": _("tied in every round; listed last"),
 }
 NO_GROUP = _("no group")
+OTHER_GROUPS = _("other groups, each too small to show apart")
+OTHER_CHANNELS = _("channel not shown (too few ballots to show apart)")
 
 
 def exact(text):
@@ -178,41 +181,60 @@ def _group_heading(poll):
 
 
 def _groups(poll, result):
-    """Each group's voters beside its electorate (the frozen Voter rows say who was in it)."""
+    """Each group's voters beside its electorate (the frozen Voter rows say who was in it).
+
+    In a secret poll, the groups its published rows pool (rules/disclosure.py) are one line,
+    "other groups", so no group's figures point at its few homes.
+    """
     electorate = {
         row["group_label"]: row
         for row in poll.voters.values("group_label")
         .annotate(heads=Sum("heads"), area=Sum("area"))
         .order_by("group_label")
     }
-    rows = []
-    for label, counts in electorate.items():
-        cast = result["groups"].get(label, {}).get("cast", {"heads": 0, "area": "0"})
-        rows.append(
-            {
-                "label": label or NO_GROUP,
-                "heads": cast["heads"],
-                "electorate_heads": counts["heads"],
-                "heads_share": share(cast["heads"], counts["heads"]),
-                "area": figure(cast["area"]),
-                "electorate_area": figure(counts["area"]),
-                "area_share": share(cast["area"], counts["area"]),
+    shown = result["groups"]
+    if poll.secret:
+        pooled = [counts for label, counts in electorate.items() if label not in shown]
+        electorate = {k: v for k, v in electorate.items() if k in shown and k != POOLED}
+        if pooled and electorate:  # all pooled: the turnout above says it all
+            electorate[POOLED] = {
+                "heads": sum(c["heads"] for c in pooled),
+                "area": sum((c["area"] for c in pooled), Decimal("0.00")),
             }
-        )
-    return rows
+    return [_group(label, counts, shown) for label, counts in electorate.items()]
+
+
+def _group(label, counts, shown):
+    cast = shown.get(label, {}).get("cast", {"heads": 0, "area": "0"})
+    names = {"": NO_GROUP, POOLED: OTHER_GROUPS}
+    return {
+        "label": names.get(label, label),
+        "heads": cast["heads"],
+        "electorate_heads": counts["heads"],
+        "heads_share": share(cast["heads"], counts["heads"]),
+        "area": figure(cast["area"]),
+        "electorate_area": figure(counts["area"]),
+        "area_share": share(cast["area"], counts["area"]),
+    }
 
 
 def _channels(result):
     total = result["cast"]["heads"]
     return [
         {
-            "label": Channel(key).label if key in Channel.values else key,
+            "label": _channel_label(key),
             "heads": tally["cast"]["heads"],
             "area": figure(tally["cast"]["area"]),
             "share": share(tally["cast"]["heads"], total),
         }
         for key, tally in result["channels"].items()
     ]
+
+
+def _channel_label(key):
+    if key == POOLED:
+        return OTHER_CHANNELS
+    return Channel(key).label if key in Channel.values else key
 
 
 def _ranked(poll, result, titles):

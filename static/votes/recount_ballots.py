@@ -1,12 +1,14 @@
-"""Count a Roundtable poll again from its anonymised ballot file, with Python 3 alone.
+"""Count a Roundtable poll again from its published ballot file, with Python 3 alone.
 
     python3 recount_ballots.py poll-12-ballots.csv
 
 The file starts with "# key: value" lines describing the poll (method, options, rule, electorate
-totals), then one row per ballot: receipt_hash, channel, group, weight, choice (JSON). `weight`
-is the owner's exclusive area in m² in an owners' (Art. 278) poll, else 1. This script prints
-each answer's ballots and area, turnout by group and channel, and for an Art. 278 yes/no poll
-the four conditions in exact fractions. Ranked and scored polls: `python manage.py recount FILE`.
+totals), then one row per cell of ballots: group, channel, choice (JSON), ballots, heads, area.
+`ballots` ballots of that group and channel made that choice; `heads` and `area` are their owners
+and summed exclusive area in m² in an owners' (Art. 278) poll. In a secret poll a group or channel
+too small to show apart is "*", so that no row points at a home. This script prints each answer's
+ballots and area, turnout by group and channel, and for an Art. 278 yes/no poll the four
+conditions in exact fractions. Ranked and scored polls: `python manage.py recount FILE`.
 """
 
 import csv
@@ -40,27 +42,33 @@ def answers(choice):
 
 def main(path):
     meta, rows = read(path)
-    ballots, area = Counter(), Counter()
-    groups, channels = Counter(), Counter()
+    weighted = meta.get("weighted") == "yes"
+    ballots, heads, area = Counter(), Counter(), Counter()
+    groups, channels, cast = Counter(), Counter(), Counter()
     for row in rows:
-        weight = Fraction(row["weight"]) if meta.get("weighted") == "yes" else Fraction(0)
+        n, owners = int(row["ballots"]), int(row["heads"])
+        size = Fraction(row["area"]) if weighted else Fraction(0)
         for answer in answers(json.loads(row["choice"])):
-            ballots[answer] += 1
-            area[answer] += weight
-        groups[row["group"] or "-"] += 1
-        channels[row["channel"]] += 1
-    print(f"poll {meta.get('poll')}: {len(rows)} ballots, method {meta.get('method')}")
+            ballots[answer] += n
+            heads[answer] += owners
+            area[answer] += size
+        groups[row["group"] or "-"] += n
+        channels[row["channel"]] += n
+        cast["ballots"] += n
+        cast["heads"] += owners
+        cast["area"] += size
+    print(f"poll {meta.get('poll')}: {cast['ballots']} ballots, method {meta.get('method')}")
     for answer in sorted(ballots):
         print(f"  {answer}: {ballots[answer]} ballots, {float(area[answer]):.2f} m²")
     print("  by group:", dict(groups), " by channel:", dict(channels))
     if meta.get("rule", "").startswith("art278") and meta.get("method") == "yes_no":
-        art278(meta, rows, ballots["yes"], area["yes"])
+        art278(meta, cast, heads["yes"], area["yes"])
 
 
-def art278(meta, rows, yes_heads, yes_area):
+def art278(meta, cast, yes_heads, yes_area):
     """Art. 278: took part ≥ 2/3 of area and heads; agreed ≥ 3/4 (special) or > 1/2 of them."""
     total_heads, total_area = int(meta["electorate_heads"]), Fraction(meta["electorate_area"])
-    heads, area = len(rows), sum((Fraction(r["weight"]) for r in rows), Fraction(0))
+    heads, area = cast["heads"], cast["area"]
     special = meta["rule"] == "art278_special"
     need = Fraction(3, 4) if special else Fraction(1, 2)
     checks = [

@@ -60,7 +60,7 @@ def test_the_result_sheet_shows_each_condition(client, officer, shed):
     cells = _cells(rows)
     assert {"议题", "通过", "条件", "是否满足"} <= cells
     assert "78.9% ≥ 75.0% ✓" in cells and "750 m² / 950 m²" in cells
-    assert "J5" in cells
+    assert "J5" not in cells  # nine ballots: too few to show the compound apart
 
 
 def test_an_open_poll_has_no_result_sheet_and_no_published_files(client, poll, officer):

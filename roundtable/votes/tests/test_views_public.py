@@ -112,8 +112,8 @@ def test_a_closed_art278_poll_shows_each_condition_with_its_figures(client, shed
     assert "9 / 11" in text and "81.8% ≥ 66.7% ✓" in text  # owners took part
     assert "750 m² / 950 m²" in text and "78.9% ≥ 75.0% ✓" in text  # area agreed
     assert "7 / 9" in text and "77.8% ≥ 75.0% ✓" in text  # owners agreed
-    assert "Turnout by compound" in text and "J5" in text
-    assert "Online" in text or "online" in text
+    # Nine ballots: too few to show the compound or the channels apart (rules/disclosure.py)
+    assert "Turnout by compound" not in text and "too few ballots to show apart" in text
 
 
 def test_a_non_default_policy_shows_the_raw_counts_and_the_clause(
