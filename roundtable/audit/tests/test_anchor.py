@@ -263,3 +263,14 @@ def test_the_heads_page_shows_the_latest_heads_to_anyone(client, resident, publi
     assert head.hash in page and "2026年11月24日" in page
     assert resident.phone not in page and resident.name not in page
     assert "138****" not in page and "139****" not in page
+
+
+def test_the_admin_lists_published_heads_and_changes_none(client, resident, publish):
+    from roundtable.people.tests.factories import UserFactory
+
+    _poll_closed(resident, n=1)
+    head = publish(24)
+    client.force_login(UserFactory(phone="13800000099", is_superuser=True, is_staff=True))
+    response = client.get("/admin/audit/publishedhead/")
+    assert response.status_code == 200 and head.hash in response.content.decode()
+    assert client.get("/admin/audit/publishedhead/add/").status_code == 403
