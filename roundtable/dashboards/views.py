@@ -203,13 +203,16 @@ def behind(request, code, metric):
 
 
 def _scoped(user, community):
-    """The community's suggestions `user` may export: all of them, or those of their grids."""
+    """The community's suggestions `user` may export: all of them, or those of their grids and
+    compounds (a grid worker's grid, a compound's party secretary's compound)."""
     if may(user, Perm.VIEW_METRICS, community):
         return Suggestion.objects.filter(community=community)
     grids = [g.pk for g in community.grids.all() if may(user, Perm.VIEW_METRICS, g)]
-    if not grids:
+    compounds = [c.pk for c in community.compounds.all() if may(user, Perm.VIEW_METRICS, c)]
+    if not grids and not compounds:
         raise PermissionDenied(_("You may not export suggestions."))
-    return Suggestion.objects.filter(community=community, grid__in=grids)
+    theirs = Q(grid__in=grids) | Q(compound__in=compounds)
+    return Suggestion.objects.filter(theirs, community=community)
 
 
 def _xlsx(content, name):
