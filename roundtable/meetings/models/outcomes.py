@@ -58,6 +58,15 @@ class Minutes(models.Model):
 
         return render(self.text)
 
+    @property
+    def public_html(self):
+        """As a public notice shows them: phone and ID-card numbers written in them masked."""
+        from roundtable.common.masking import mask_text
+
+        from ..minutes import render
+
+        return render(mask_text(self.text))
+
 
 class Resolution(models.Model):
     """A resolution (决议) of a meeting; its action items carry it out."""
