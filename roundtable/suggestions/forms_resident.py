@@ -1,8 +1,10 @@
 """The residents' forms: a suggestion, and the rating of how it was handled."""
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 
+from roundtable.common.idempotency import IdempotencyKeyField
 from roundtable.common.photos import PhotosField
 from roundtable.places.models import Building
 
@@ -39,10 +41,11 @@ class SuggestionForm(forms.Form):
         label=_("Show my name publicly (only the family name)"), required=False
     )
     photos_public = forms.BooleanField(label=_("My photos may be shown publicly"), required=False)
+    idempotency_key = IdempotencyKeyField()
 
-    def __init__(self, *args, community, homes, **kwargs):
+    def __init__(self, *args, community, homes, refusal=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.community, self.homes = community, list(homes)
+        self.community, self.homes, self.refusal = community, list(homes), refusal
         # Read when shown or when a building is chosen, not on every submission from a home.
         self.fields["building"].choices = lambda: _building_choices(community)
         self.fields["category"].queryset = Category.objects.filter(community=community)
@@ -56,6 +59,14 @@ class SuggestionForm(forms.Form):
             self.fields["building"].label = _("Building (if somewhere else)")
         else:
             del self.fields["place"]
+
+    def full_clean(self):
+        """A post refused before reading it (the hourly limit) shows that error alone, having
+        decoded none of its photos."""
+        if self.refusal is None:
+            return super().full_clean()
+        self._errors, self.cleaned_data = ErrorDict(), {}
+        self.add_error(None, self.refusal)
 
     def clean(self):
         data = super().clean()

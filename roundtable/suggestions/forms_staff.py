@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from roundtable.common.idempotency import IdempotencyKeyField
 from roundtable.common.photos import PhotosField
 from roundtable.people.models import Organisation
 from roundtable.places.models import Station
@@ -104,6 +105,7 @@ class SlipForm(forms.Form):
     station = forms.ModelChoiceField(
         label=_("Station"), queryset=Station.objects.none(), required=False
     )
+    idempotency_key = IdempotencyKeyField()
 
     def __init__(self, communities, *args, **kwargs):
         super().__init__(*args, **kwargs)

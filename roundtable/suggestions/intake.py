@@ -4,12 +4,14 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from roundtable.audit.log import record
 from roundtable.common.photos import save_photo
+from roundtable.people.models import User
 from roundtable.people.permissions import Perm, acting_role, may
 
 from . import duplicates, messages, sql, summaries
@@ -50,13 +52,45 @@ def _check_text(text):
     return text
 
 
-def _check_rate(submitter):
+def check_rate(submitter):
+    """Refuse a resident's online suggestion past MAX_PER_HOUR in the last hour.
+
+    One indexed count: pages call it before reading a form's photos, so a resident over the limit
+    costs no decoding; submit_suggestion counts again under a lock on the resident, so
+    simultaneous posts cannot all pass a count taken before any of them was stored.
+    """
     since = timezone.now() - timedelta(hours=1)
     recent = Suggestion.objects.filter(submitter=submitter, submitted_at__gte=since).count()
     if recent >= MAX_PER_HOUR:
         raise ValidationError(
             _("You sent %(n)s suggestions in the last hour; please wait a while.") % {"n": recent}
         )
+
+
+def already_submitted(by, key):
+    """The suggestion `by` posted with this form key (common/idempotency.py) before, or None."""
+    if not key or by is None:
+        return None
+    posted = Q(entered_by=by) | Q(entered_by=None, submitter=by)
+    return Suggestion.objects.filter(posted, idempotency_key=key).first()
+
+
+def _locked_checks(by, submitter, channel, key):
+    """In the inserting transaction: lock the person posting, then return what their key already
+    made, or check the hourly limit against every committed submission of theirs.
+
+    The lock (FOR NO KEY UPDATE on their user row, held until commit) queues only that person's
+    own posts; rows referring to them (sessions, events) can still be written meanwhile.
+    """
+    online = channel == Channel.ONLINE and submitter is not None
+    person = submitter if online else (by if key else None)
+    if person is None:
+        return None
+    list(User.objects.select_for_update(no_key=True).filter(pk=person.pk).values_list("pk"))
+    existing = already_submitted(by, key)
+    if existing is None and online:
+        check_rate(submitter)
+    return existing
 
 
 def _check_entry(by, submitter, channel, place):
@@ -117,19 +151,31 @@ def submit_suggestion(
     slip_photo=None,
     hotline_number="",
     submitted_at=None,
+    idempotency_key="",
 ):
-    """Receive one suggestion; the submitter gets a reference and an acknowledgement."""
+    """Receive one suggestion; the submitter gets a reference and an acknowledgement.
+
+    Posted again with the same idempotency_key by the same person, it returns the suggestion the
+    first post made and stores nothing.
+    """
     text = _check_text(text)
     places = _places(community, home, building, compound)
     role = _check_entry(
         by, submitter, channel, places["building"] or places["compound"] or community
     )
+    # Both checked again under the lock below; here they spare a reference number when refused.
+    existing = already_submitted(by, idempotency_key)
+    if existing is not None:
+        return existing
     if submitter is not None and channel == Channel.ONLINE:
-        _check_rate(submitter)
+        check_rate(submitter)
     when = submitted_at or timezone.now()
     suggested = _suggested_category(community, text)
     reference = next_reference(community, timezone.localtime(when).year)
     with transaction.atomic():
+        existing = _locked_checks(by, submitter, channel, idempotency_key)
+        if existing is not None:
+            return existing
         suggestion = Suggestion.objects.create(
             community=community,
             reference=reference,
@@ -144,6 +190,7 @@ def submit_suggestion(
             suggested_category_id=suggested,
             hotline_number=hotline_number,
             submitted_at=when,
+            idempotency_key=idempotency_key,
             **places,
         )
         step = Step.objects.create(

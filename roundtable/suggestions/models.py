@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from roundtable.common.idempotency import key_model_field, unique_key_per_person
 from roundtable.people.models import Organisation, OrganisationKind
 from roundtable.people.permissions import Perm
 from roundtable.places.models import Building, Community, Compound, Grid, Home, Station
@@ -244,6 +245,9 @@ class Suggestion(models.Model):
         verbose_name=_("station"),
     )
     hotline_number = models.CharField(_("12345 ticket number"), max_length=40, blank=True)
+    # The form's key (common/idempotency.py): a post sent again by the same person stores nothing
+    # new. Scoped to who posted it: the staff member who entered it, else the submitter.
+    idempotency_key = key_model_field()
     # Triage and handling
     merged_into = models.ForeignKey(
         "self",
@@ -299,7 +303,13 @@ class Suggestion(models.Model):
                 fields=["community", "hotline_number"],
                 condition=~Q(hotline_number=""),
                 name="one_suggestion_per_hotline_ticket",
-            )
+            ),
+            unique_key_per_person("entered_by", name="one_suggestion_per_entry_key"),
+            unique_key_per_person(
+                "submitter",
+                name="one_suggestion_per_submission_key",
+                condition=Q(entered_by__isnull=True),
+            ),
         ]
 
     def __str__(self):

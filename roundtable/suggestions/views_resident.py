@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from roundtable.audit.versions import versioned
 from roundtable.common.actions import InvalidTransition
 from roundtable.common.http import ELDER_COOKIE
+from roundtable.common.idempotency import IdempotencyKeyField
 from roundtable.people.models import Role
 from roundtable.places.models import Community, Home
 
@@ -67,8 +68,16 @@ def new(request):
     )
     community = _community_for(request, homes)
     homes = [h for h in homes if h.unit.building.compound.community_id == community.pk]
+    sent, refusal = _before_reading(request)
+    if sent is not None:  # the same form posted again: its answer was lost, not its suggestion
+        messages.success(request, _submitted_message(sent))
+        return redirect(sent)
     form = SuggestionForm(
-        request.POST or None, request.FILES or None, community=community, homes=homes
+        request.POST or None,
+        request.FILES or None,
+        community=community,
+        homes=homes,
+        refusal=refusal,
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,6 +92,22 @@ def new(request):
     return render(request, "suggestions/resident_new.html", context)
 
 
+def _before_reading(request):
+    """(the suggestion this form's key already made, the hourly limit's refusal), each or None,
+    found before the form's photos are decoded."""
+    if request.method != "POST":
+        return None, None
+    key = IdempotencyKeyField().clean(request.POST.get("idempotency_key", ""))
+    sent = intake.already_submitted(request.user, key)
+    if sent is not None:
+        return sent, None
+    try:
+        intake.check_rate(request.user)
+    except ValidationError as error:
+        return None, error
+    return None, None
+
+
 def _submit(user, community, form):
     data = form.cleaned_data
     return intake.submit_suggestion(
@@ -95,6 +120,7 @@ def _submit(user, community, form):
         show_name=data["show_name"],
         photos_public=data["photos_public"],
         photos=data["photos"] or (),
+        idempotency_key=data["idempotency_key"],
         **form.place_arguments(),
     )
 

@@ -8,12 +8,13 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from roundtable.common.idempotency import IdempotencyKeyField
 from roundtable.people.models import Residency
 from roundtable.people.permissions import Perm, communities_in_scope, homes_in_scope
 
 from .duplicates import likely_duplicates
 from .forms_staff import SlipForm
-from .intake import submit_suggestion
+from .intake import already_submitted, submit_suggestion
 from .models import FINAL, Suggestion
 from .permissions import in_grids_of
 from .views_handling import PER_PAGE, overdue_first
@@ -72,6 +73,7 @@ def _save(request, form, communities):
         home=home,
         station=data["station"],
         slip_photo=(data["photo"] or [None])[0],
+        idempotency_key=data["idempotency_key"],
     )
 
 
@@ -81,6 +83,10 @@ def slip(request):
     communities = communities_in_scope(request.user, Perm.ENTER_SLIPS)
     if not communities.exists():
         raise PermissionDenied(_("You may not enter paper slips."))
+    sent = _sent_before(request)
+    if sent is not None:  # the same slip posted again: its answer was lost, not the slip
+        _tell(request, sent)
+        return redirect("suggestions:slip")
     form = SlipForm(communities, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -92,6 +98,14 @@ def slip(request):
             return redirect("suggestions:slip")
     status = 400 if form.errors else 200
     return render(request, "suggestions/slip_form.html", {"form": form}, status=status)
+
+
+def _sent_before(request):
+    """The suggestion this form's key already made, found before its photo is decoded."""
+    if request.method != "POST":
+        return None
+    key = IdempotencyKeyField().clean(request.POST.get("idempotency_key", ""))
+    return already_submitted(request.user, key)
 
 
 def _tell(request, suggestion):
