@@ -20,6 +20,7 @@ from django.utils import timezone
 from .log import Problem, audit_key, key_id, record, reseal_chain, seal, verify_chain
 from .models import ChainHead, Event, HeadReason, PublishedHead
 
+RESEALED = "audit.resealed"
 HEADS_AT = time(1, 0)  # Asia/Shanghai: the head of the day that has just ended
 
 
@@ -67,17 +68,22 @@ def publish_head(reason=HeadReason.DAILY):
 def reseal():
     """Hash a chain written before the key anew under it, once; (entries, the published head).
 
-    Refused once any head was published (in the database or the file): re-sealing then would
-    erase what the heads prove. Refused too if the unkeyed chain does not verify."""
+    Refused once any head was published (in the database or the file), or the chain was
+    re-sealed before: re-sealing then would erase what the heads prove. Refused too if the
+    unkeyed chain does not verify."""
     if _published():
         raise ResealRefused("heads were published: the chain is anchored and is not re-sealed")
+    # Its heads gone too, a chain re-sealed once still says so: re-sealing it again would launder
+    # a rebuild.
+    if Event.objects.filter(action=RESEALED).exists():
+        raise ResealRefused("the chain was re-sealed under the key already")
     seal()
     count, problems = verify_chain(unkeyed_too=True)
     if problems:
         raise ResealRefused("; ".join(str(p) for p in problems[:5]))
     with transaction.atomic():
         entries, old_head = reseal_chain()
-        record(None, "audit.resealed", entries=entries, unkeyed_head=old_head, key_id=key_id())
+        record(None, RESEALED, entries=entries, unkeyed_head=old_head, key_id=key_id())
         return entries, publish_head(reason=HeadReason.RESEAL)
 
 

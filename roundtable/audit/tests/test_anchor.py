@@ -274,3 +274,27 @@ def test_the_admin_lists_published_heads_and_changes_none(client, resident, publ
     response = client.get("/admin/audit/publishedhead/")
     assert response.status_code == 200 and head.hash in response.content.decode()
     assert client.get("/admin/audit/publishedhead/add/").status_code == 403
+
+
+def test_a_missing_heads_file_fails_and_a_copy_elsewhere_can_be_named(resident, publish, anchor):
+    _poll_closed(resident, n=1)
+    publish(24)
+    copy = anchor.with_name("copy-kept-elsewhere.jsonl")
+    anchor.rename(copy)
+    assert "missing or empty" in _verify_fails()
+    out = StringIO()
+    call_command("verify_audit", "--heads", str(copy), stdout=out)
+    assert "matches its 1 published heads" in out.getvalue()
+
+
+def test_a_chain_once_resealed_is_not_resealed_again_even_with_its_heads_gone(resident, publish):
+    _poll_closed(resident, n=2)
+    _rebuild(_plain, position=1, details={})
+    publish(24)  # the first night re-seals it
+    _sql("DELETE FROM audit_publishedhead")
+    from roundtable.audit.heads import heads_file
+
+    heads_file().unlink()
+    _rebuild(_plain, position=1, details={})  # the rebuild a re-seal would launder
+    with pytest.raises(CommandError, match="re-sealed"):
+        call_command("reseal_audit", stdout=StringIO())
