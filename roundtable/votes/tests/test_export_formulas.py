@@ -29,7 +29,8 @@ FORMULAS = [LEAK, "+1", "-1+1", "@SUM(1)"]
 
 @pytest.fixture
 def closed(community_worker, compound, building):
-    """A closed poll of 1栋 whose compound, voters, rooms, question and options read as formulas."""
+    """A closed open-ballot poll of 1栋 (its file shows each group as it is) whose compound,
+    voters, rooms, question and options read as formulas."""
     compound.name = LEAK
     compound.save()
     unit = UnitFactory(building=building, name="=1+1")
@@ -41,9 +42,8 @@ def closed(community_worker, compound, building):
         )
         voters.append(user)
     options = [{"title": text} for text in FORMULAS]
-    draft = make_poll(
-        community_worker, building, question=LEAK, method=Method.SINGLE, options=options
-    )
+    fields = {"question": LEAK, "method": Method.SINGLE, "options": options, "secret": False}
+    draft = make_poll(community_worker, building, **fields)
     poll = actions.open_poll(draft, by=community_worker)
     for user, option in zip(voters, poll.options.all(), strict=True):
         actions.cast_ballot(poll, by=user, choice=option.pk)
