@@ -35,6 +35,7 @@ MAX_DECODE_BYTES = 50_000_000
 DECODES_AT_ONCE = 1
 _decoding = threading.BoundedSemaphore(DECODES_AT_ONCE)
 MAX_SIDE = 2048
+BAND_ROWS = 128  # rows of the smaller photo resampled at a time
 THUMB_SIDE = 480
 JPEG_QUALITY = 85
 # Only these decoders ever see an upload (a JPEG may open as MPO, a phone's multi-picture file):
@@ -70,14 +71,18 @@ def strip_and_resize(image):
     """Return the image upright, flattened on white, at most MAX_SIDE px long, with no metadata.
 
     It is made small first, so the turning and flattening copies are of a small image; the
-    image passed in is resized in place.
+    image passed in is closed, its pixels freed, as soon as its smaller copy is made.
     """
-    image = _resamplable(image)
-    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
-    upright = ImageOps.exif_transpose(image).convert("RGBA")
-    # A fresh image carries no info at all: no EXIF, GPS, XMP, ICC profile or JPEG comment.
-    flat = Image.new("RGB", upright.size, "white")
-    flat.paste(upright, mask=upright)
+    small = _shrunk(_resamplable(image))
+    ImageOps.exif_transpose(small, in_place=True)
+    if small.mode in ("RGBA", "LA"):
+        upright = small.convert("RGBA")
+        flat = Image.new("RGB", upright.size, "white")
+        flat.paste(upright, mask=upright)
+    else:
+        flat = small.convert("RGB")
+    small.close()
+    flat.info = {}  # no EXIF, GPS, XMP, ICC profile or JPEG comment is carried over
     return flat
 
 
@@ -89,8 +94,38 @@ def _resamplable(image):
         converted = image.convert("L")
     else:
         return image
-    converted.info = image.info  # keeps the EXIF orientation for exif_transpose
+    converted.info = dict(image.info)  # keeps the EXIF orientation for exif_transpose
+    image.close()
     return converted
+
+
+def _shrunk(image):
+    """The image fitted in MAX_SIDE, resampled a band of rows at a time (the source closed).
+
+    Pillow's resize keeps the source's rows at the new width while it works, half a photo's
+    size again when done whole; by bands that copy is a band's. Transparent images are
+    resampled premultiplied, as Pillow's resize does, so no dark fringe shows on the edges.
+    """
+    size = _fitted(image.size, MAX_SIDE)
+    if size == image.size:
+        return image
+    premultiplied = {"RGBA": "RGBa", "LA": "La"}.get(image.mode)
+    source = image.convert(premultiplied) if premultiplied else image
+    if premultiplied:
+        image.close()
+    shrunk = Image.new(source.mode, size)
+    step = source.height / size[1]
+    for top in range(0, size[1], BAND_ROWS):
+        bottom = min(top + BAND_ROWS, size[1])
+        box = (0, top * step, source.width, bottom * step)
+        band = source.resize((size[0], bottom - top), Image.Resampling.LANCZOS, box=box)
+        shrunk.paste(band, (0, top))
+    info = dict(image.info)
+    source.close()
+    image.close()
+    shrunk = shrunk.convert(image.mode) if premultiplied else shrunk
+    shrunk.info = info  # keeps the EXIF orientation for exif_transpose
+    return shrunk
 
 
 def save_photo(clean_photo, *, folder):
@@ -209,7 +244,7 @@ def _scale_down_while_decoding(image):
 def _fitted(size, side):
     """`size` shrunk to fit a square of `side`, keeping its proportions (never enlarged)."""
     ratio = min(1, side / max(size))
-    return max(1, int(size[0] * ratio)), max(1, int(size[1] * ratio))
+    return max(1, round(size[0] * ratio)), max(1, round(size[1] * ratio))
 
 
 def _jpeg_scale(size, target):
