@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
+from roundtable.common.masking import mask_text
 from roundtable.places.models import Community
 
 from .forms import ReceiptForm
@@ -78,7 +79,7 @@ def notice(request, code, pk):
     context = _context(poll)
     context |= {
         "printed_on": timezone.now(),
-        "qr": qr_svg(url, title=poll.question),
+        "qr": qr_svg(url, title=mask_text(poll.question)),
         "results_url": url,
         "ballots": _open_ballots(poll, titles_of(poll, context["options"])),
     }
