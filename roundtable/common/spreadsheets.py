@@ -4,7 +4,9 @@ otherwise send the sheet's contents away with one click).
 
 .xlsx: openpyxl stores a string starting with "=" as a formula and "#N/A"-like strings as error
 values; `append_row` writes such strings as string cells instead. Numbers and dates stay numbers
-and dates.
+and dates. A control character other than tab, newline and CR cannot be stored in an .xlsx at all
+(openpyxl raises IllegalCharacterError, and the whole export fails): `append_row` removes them, so
+a text stored before forms cleaned their input (common/text.py) still exports.
 
 .csv: a spreadsheet evaluates a cell starting with = + - @, tab or CR; `csv_row` puts a "'" before
 such text. A value that already starts with "'" gets one more, so `csv_read` gives back exactly
@@ -15,7 +17,7 @@ what was written (the published ballot file is read back to recount a poll). Pla
 import re
 
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
 
 CSV_QUOTE = "'"
 CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", CSV_QUOTE)
@@ -31,7 +33,11 @@ def append_row(sheet, values):
 def _cell(sheet, value):
     # Only the strings openpyxl would turn into a formula or an error need a cell of their own;
     # wrapping every string would slow exports of a million rows for nothing.
-    if isinstance(value, str) and (value.startswith("=") or value in ERROR_CODES):
+    if not isinstance(value, str):
+        return value
+    if ILLEGAL_CHARACTERS_RE.search(value):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith("=") or value in ERROR_CODES:
         cell = WriteOnlyCell(sheet, value)
         cell.data_type = "s"
         return cell

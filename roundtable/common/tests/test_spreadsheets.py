@@ -68,3 +68,17 @@ def test_a_csv_row_reads_back_as_written():
 @given(st.text())
 def test_csv_read_undoes_csv_text_for_any_text(text):
     assert csv_read(csv_text(text)) == text
+
+
+@pytest.mark.parametrize("write_only", [True, False], ids=["write_only", "in_memory"])
+def test_control_characters_openpyxl_refuses_are_removed_and_the_export_still_works(write_only):
+    """openpyxl raises IllegalCharacterError on \\x00-\\x1f but tab, newline and CR: a text stored
+    with one (before forms cleaned text) must not make a whole export fail."""
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet("s") if write_only else book.active
+    append_row(sheet, ["楼道\x00灯\x0b坏\x1b了", "=1+1\x07", "第一行\n\t第二行", 3])
+    out = io.BytesIO()
+    book.save(out)
+    row = next(load_workbook(io.BytesIO(out.getvalue())).worksheets[0].iter_rows())
+    assert [cell.value for cell in row] == ["楼道灯坏了", "=1+1", "第一行\n\t第二行", 3]
+    assert row[1].data_type == "s"
