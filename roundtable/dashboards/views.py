@@ -238,8 +238,10 @@ def export(request):
     if community is None:
         raise PermissionDenied(_("You may not export suggestions."))
     listed = _filtered(_scoped(request.user, community), request.GET)
+    masked = not may(request.user, Perm.SEE_PHONE, community)
     return _xlsx(
-        export_xlsx(listed.order_by("submitted_at", "pk")), f"suggestions-{community.code}"
+        export_xlsx(listed.order_by("submitted_at", "pk"), masked=masked),
+        f"suggestions-{community.code}",
     )
 
 
@@ -252,4 +254,6 @@ def behind_export(request, code, metric):
         raise Http404
     scoped = _scoped(request.user, community)
     listed = _suggestions(community, request.GET).filter(chosen.filter, pk__in=scoped.values("pk"))
-    return _xlsx(export_xlsx(listed.order_by("submitted_at", "pk")), f"{community.code}-{metric}")
+    masked = not may(request.user, Perm.SEE_PHONE, community)
+    content = export_xlsx(listed.order_by("submitted_at", "pk"), masked=masked)
+    return _xlsx(content, f"{community.code}-{metric}")

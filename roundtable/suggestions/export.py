@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from openpyxl import Workbook
 
+from roundtable.common.masking import mask_text
 from roundtable.common.spreadsheets import append_row
 
 from .models import Rating
@@ -34,19 +35,30 @@ COLUMNS = (
     ("办理结果", lambda s: s.result),
 )
 RELATED = ("category", "compound", "building", "grid", "owner")
+# What people write: its phone and ID-card numbers masked for readers who may not see phones.
+FREE_TEXT = {"内容", "办理结果"}
 
 
 def _time(value):
     return timezone.localtime(value).replace(tzinfo=None) if value else None
 
 
-def export_xlsx(queryset):
-    """One header row and one row per suggestion of `queryset`; returns the workbook's bytes."""
+def _masked(columns):
+    return [
+        (header, (lambda s, value=value: mask_text(value(s))) if header in FREE_TEXT else value)
+        for header, value in columns
+    ]
+
+
+def export_xlsx(queryset, *, masked=False):
+    """One header row and one row per suggestion of `queryset`; returns the workbook's bytes.
+    `masked`: numbers written into the free text masked (a reader who may not see phones)."""
+    columns = _masked(COLUMNS) if masked else COLUMNS
     book = Workbook(write_only=True)
     sheet = book.create_sheet("意见建议")
-    append_row(sheet, [header for header, _value in COLUMNS])
+    append_row(sheet, [header for header, _value in columns])
     for suggestion in queryset.select_related(*RELATED).iterator(chunk_size=2000):
-        append_row(sheet, [value(suggestion) for _header, value in COLUMNS])
+        append_row(sheet, [value(suggestion) for _header, value in columns])
     out = BytesIO()
     book.save(out)
     return out.getvalue()
