@@ -1,4 +1,5 @@
-"""Personas and polls for the votes tests (the rules tests need none of them)."""
+"""Personas and polls for the votes tests (the rules tests need none of them). The community
+worker who runs polls anywhere in the community is the root community_worker (/conftest.py)."""
 
 import itertools
 from datetime import timedelta
@@ -13,14 +14,6 @@ from roundtable.places.models import community_of
 from roundtable.places.tests.factories import CommunityFactory, HomeFactory, UnitFactory
 from roundtable.votes import actions
 from roundtable.votes.models import ElectorateKind, Method, Rule
-
-
-@pytest.fixture
-def officer(community):
-    """王书记: community worker; runs polls and enters ballots anywhere in the community."""
-    user = UserFactory(phone="13800000011", name="王书记")
-    grant_role(user, Role.COMMUNITY_WORKER, community, by=None)
-    return user
 
 
 @pytest.fixture
@@ -86,12 +79,12 @@ def make_poll(by, place, **fields):
 
 
 @pytest.fixture
-def draft(officer, building, resident, neighbour):
+def draft(community_worker, building, resident, neighbour):
     """A draft yes/no poll of 1栋's homes: 孙阿姨 and 钱先生 vote."""
-    return make_poll(officer, building)
+    return make_poll(community_worker, building)
 
 
 @pytest.fixture
-def poll(draft, officer):
+def poll(draft, community_worker):
     """The same poll, open now."""
-    return actions.open_poll(draft, by=officer)
+    return actions.open_poll(draft, by=community_worker)

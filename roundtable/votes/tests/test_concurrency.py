@@ -44,9 +44,9 @@ def _postgres():
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_fifty_simultaneous_ballots_by_one_voter_store_exactly_one(
-    _postgres, officer, building, resident, neighbour
+    _postgres, community_worker, building, resident, neighbour
 ):
-    poll = actions.open_poll(make_poll(officer, building), by=officer)
+    poll = actions.open_poll(make_poll(community_worker, building), by=community_worker)
     outcomes = _at_once(
         ATTEMPTS,
         lambda i: actions.cast_ballot(poll, by=resident, choice="yes" if i % 2 else "no"),
@@ -59,17 +59,17 @@ def test_fifty_simultaneous_ballots_by_one_voter_store_exactly_one(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_online_and_paper_at_once_store_one_and_list_the_other_as_a_conflict(
-    _postgres, officer, building, resident, neighbour
+    _postgres, community_worker, building, resident, neighbour
 ):
-    poll = actions.open_poll(make_poll(officer, building), by=officer)
-    actions.issue_ballot_sheets(poll, by=officer)
+    poll = actions.open_poll(make_poll(community_worker, building), by=community_worker)
+    actions.issue_ballot_sheets(poll, by=community_worker)
     serial = poll.sheets.get(voter__user=resident).serial
 
     def attempt(i):
         if i % 2:
             actions.cast_ballot(poll, by=resident, choice="yes")
         else:
-            actions.enter_paper_ballot(poll, serial=serial, choice="no", by=officer)
+            actions.enter_paper_ballot(poll, serial=serial, choice="no", by=community_worker)
 
     outcomes = _at_once(20, attempt)
     assert outcomes.count("stored") == 1
@@ -83,13 +83,13 @@ def test_online_and_paper_at_once_store_one_and_list_the_other_as_a_conflict(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_ballot_racing_the_close_is_either_counted_or_refused(
-    _postgres, officer, building, resident, neighbour
+    _postgres, community_worker, building, resident, neighbour
 ):
-    poll = actions.open_poll(make_poll(officer, building), by=officer)
+    poll = actions.open_poll(make_poll(community_worker, building), by=community_worker)
 
     def attempt(i):
         if i == 0:
-            actions.close_poll(poll, by=officer, reason="提前结束")
+            actions.close_poll(poll, by=community_worker, reason="提前结束")
         else:
             actions.cast_ballot(poll, by=resident, choice="yes")
 

@@ -23,7 +23,7 @@ NEEDS = {
 }
 # One role per row: what it holds over J5 1栋.
 HOLDS = {
-    "officer": {RUN, ENTER},  # community worker of the community
+    "community_worker": {RUN, ENTER},  # community worker of the community
     "committee_member": {RUN, ENTER},  # owners' committee member of J5
     "building_leader": {RUN, ENTER},  # building leader of 1栋
     "grid_worker": {ENTER},  # grid worker of the grid holding 1栋
@@ -34,20 +34,20 @@ HOLDS = {
 }
 
 
-def _prepared(action, officer, building, resident):
+def _prepared(action, community_worker, building, resident):
     """The object `action` is tried on, brought to the state where only permission decides."""
     meeting = {"secret": False, "meeting_id": 7} if action == "enter_hands" else {}
-    draft = make_poll(officer, building, **meeting)
+    draft = make_poll(community_worker, building, **meeting)
     if action in ("create", "update", "open"):
         return draft
-    poll = actions.open_poll(draft, by=officer)
+    poll = actions.open_poll(draft, by=community_worker)
     if action in ("enter_paper", "resolve_conflict"):
-        actions.issue_ballot_sheets(poll, by=officer)
+        actions.issue_ballot_sheets(poll, by=community_worker)
     if action == "resolve_conflict":
         actions.cast_ballot(poll, by=resident, choice="yes")
         serial = poll.sheets.get(voter__user=resident).serial
         with pytest.raises(actions.BallotRefused):
-            actions.enter_paper_ballot(poll, serial=serial, choice="no", by=officer)
+            actions.enter_paper_ballot(poll, serial=serial, choice="no", by=community_worker)
         return Conflict.objects.get()
     return poll
 
@@ -85,10 +85,10 @@ def _state():
 @pytest.mark.parametrize("action", sorted(NEEDS))
 @pytest.mark.parametrize("persona", sorted(HOLDS))
 def test_officer_actions_by_role(
-    request, persona, action, officer, building, resident, neighbour, grid
+    request, persona, action, community_worker, building, resident, neighbour, grid
 ):
     user = request.getfixturevalue(persona)
-    target = _prepared(action, officer, building, resident)
+    target = _prepared(action, community_worker, building, resident)
     if NEEDS[action] in HOLDS[persona]:
         _attempt(action, target, user, building)
         return
@@ -98,7 +98,9 @@ def test_officer_actions_by_role(
     assert _state() == before
 
 
-@pytest.mark.parametrize("persona", ["officer", "grid_worker", "outsider", "property_staff"])
+@pytest.mark.parametrize(
+    "persona", ["community_worker", "grid_worker", "outsider", "property_staff"]
+)
 def test_only_voters_cast_ballots(request, persona, poll):
     user = request.getfixturevalue(persona)
     before = _state()

@@ -39,11 +39,15 @@ def owners(building):
     return people
 
 
-def _owners_poll(officer, building, rule=Rule.ART278_SPECIAL, **fields):
+def _owners_poll(community_worker, building, rule=Rule.ART278_SPECIAL, **fields):
     poll = make_poll(
-        officer, building, electorate_kind=ElectorateKind.OWNERS_ART278, rule=rule, **fields
+        community_worker,
+        building,
+        electorate_kind=ElectorateKind.OWNERS_ART278,
+        rule=rule,
+        **fields,
     )
-    return actions.open_poll(poll, by=officer)
+    return actions.open_poll(poll, by=community_worker)
 
 
 def _vote(poll, people, choice):
@@ -51,12 +55,14 @@ def _vote(poll, people, choice):
         actions.cast_ballot(poll, by=user, choice=choice)
 
 
-def test_an_art278_special_matter_passes_at_three_quarters(officer, building, owners, resident):
+def test_an_art278_special_matter_passes_at_three_quarters(
+    community_worker, building, owners, resident
+):
     # Electorate: 11 owners (孙阿姨's 89.50 m² too), 1189.50 m². 9 take part (≥ 2/3 both ways).
-    poll = _owners_poll(officer, building)
+    poll = _owners_poll(community_worker, building)
     _vote(poll, owners[2:9], "yes")  # 7 owners: 5×100 + 2×150 = 800 m²
     _vote(poll, owners[:2], "no")  # 2 owners, 200 m²
-    actions.close_poll(poll, by=officer, reason="测试")
+    actions.close_poll(poll, by=community_worker, reason="测试")
     made = poll.result["decisions"]["yes"]
     assert made["passed"] is True, made["conditions"]  # heads 7/9, area 750/950
     assert [c["code"] for c in made["conditions"]] == [
@@ -66,20 +72,22 @@ def test_an_art278_special_matter_passes_at_three_quarters(officer, building, ow
 
 
 def test_an_art278_special_matter_fails_below_three_quarters_of_heads(
-    officer, building, owners, resident
+    community_worker, building, owners, resident
 ):
-    poll = _owners_poll(officer, building)
+    poll = _owners_poll(community_worker, building)
     _vote(poll, owners[3:9], "yes")  # 6 of 9 heads: 2/3 < 3/4
     _vote(poll, owners[:3], "no")
-    actions.close_poll(poll, by=officer, reason="测试")
+    actions.close_poll(poll, by=community_worker, reason="测试")
     made = poll.result["decisions"]["yes"]
     assert made["passed"] is False
     assert {c["code"]: c["holds"] for c in made["conditions"]}["agreement_heads"] is False
 
 
-def test_a_non_default_policy_keeps_the_raw_counts_beside(officer, building, owners, resident):
+def test_a_non_default_policy_keeps_the_raw_counts_beside(
+    community_worker, building, owners, resident
+):
     poll = _owners_poll(
-        officer,
+        community_worker,
         building,
         rule=Rule.ART278_ORDINARY,
         non_voter_policy=NonVoterPolicy.FOLLOW_MAJORITY,
@@ -87,7 +95,7 @@ def test_a_non_default_policy_keeps_the_raw_counts_beside(officer, building, own
     )
     _vote(poll, owners[:4], "yes")
     _vote(poll, owners[4:6], "no")
-    actions.close_poll(poll, by=officer, reason="测试")
+    actions.close_poll(poll, by=community_worker, reason="测试")
     made = poll.result["decisions"]["yes"]
     assert made["raw"]["participated"]["heads"] == 6
     assert made["adjusted"]["participated"]["heads"] == 11
@@ -95,22 +103,22 @@ def test_a_non_default_policy_keeps_the_raw_counts_beside(officer, building, own
     assert not all(c["holds"] for c in made["raw_conditions"])  # 6/11 took part: no quorum
 
 
-def _closed_mixed_poll(officer, building, owners, resident):
+def _closed_mixed_poll(community_worker, building, owners, resident):
     """An owners' poll with online and paper ballots, closed."""
-    poll = _owners_poll(officer, building, rule=Rule.ART278_ORDINARY)
-    actions.issue_ballot_sheets(poll, by=officer)
+    poll = _owners_poll(community_worker, building, rule=Rule.ART278_ORDINARY)
+    actions.issue_ballot_sheets(poll, by=community_worker)
     _vote(poll, owners[:5], "yes")
     for user in owners[5:8]:
         serial = poll.sheets.get(voter__user=user).serial
-        actions.enter_paper_ballot(poll, serial=serial, choice="no", by=officer)
+        actions.enter_paper_ballot(poll, serial=serial, choice="no", by=community_worker)
     actions.cast_ballot(poll, by=resident, choice="abstain")
-    return actions.close_poll(poll, by=officer, reason="测试")
+    return actions.close_poll(poll, by=community_worker, reason="测试")
 
 
 def test_the_published_files_hold_every_ballot_and_nothing_more(
-    officer, building, owners, resident
+    community_worker, building, owners, resident
 ):
-    poll = _closed_mixed_poll(officer, building, owners, resident)
+    poll = _closed_mixed_poll(community_worker, building, owners, resident)
     hashes = results.receipt_hashes(poll)
     assert len(hashes) == 9 and hashes == sorted(hashes)
     text = results.ballot_csv(poll)
@@ -128,16 +136,20 @@ def test_the_published_files_hold_every_ballot_and_nothing_more(
         assert user.name not in text and user.phone not in text
 
 
-def test_a_recount_from_the_file_matches_the_stored_result(officer, building, owners, resident):
-    poll = _closed_mixed_poll(officer, building, owners, resident)
+def test_a_recount_from_the_file_matches_the_stored_result(
+    community_worker, building, owners, resident
+):
+    poll = _closed_mixed_poll(community_worker, building, owners, resident)
     poll.refresh_from_db()
     meta, rows = results.read_ballot_csv(results.ballot_csv(poll))
     assert results.recount(meta, rows) == poll.result
     assert poll.result["options"]["no"]["heads"] == 3
 
 
-def test_the_recount_command_prints_the_same_result(officer, building, owners, resident, tmp_path):
-    poll = _closed_mixed_poll(officer, building, owners, resident)
+def test_the_recount_command_prints_the_same_result(
+    community_worker, building, owners, resident, tmp_path
+):
+    poll = _closed_mixed_poll(community_worker, building, owners, resident)
     path = tmp_path / "ballots.csv"
     path.write_text(results.ballot_csv(poll), encoding="utf-8")
     out = io.StringIO()
@@ -145,8 +157,10 @@ def test_the_recount_command_prints_the_same_result(officer, building, owners, r
     assert json.loads(out.getvalue()) == poll.result
 
 
-def test_the_recount_command_refuses_a_tampered_file(officer, building, owners, resident, tmp_path):
-    poll = _closed_mixed_poll(officer, building, owners, resident)
+def test_the_recount_command_refuses_a_tampered_file(
+    community_worker, building, owners, resident, tmp_path
+):
+    poll = _closed_mixed_poll(community_worker, building, owners, resident)
     path = tmp_path / "ballots.csv"
     path.write_text(results.ballot_csv(poll).replace('"no"', '"perhaps"'), encoding="utf-8")
     with pytest.raises(CommandError):
@@ -154,34 +168,34 @@ def test_the_recount_command_refuses_a_tampered_file(officer, building, owners, 
 
 
 def test_ranked_polls_publish_the_runoff_and_the_schulze_ranking(
-    officer, community, building, resident, neighbour
+    community_worker, community, building, resident, neighbour
 ):
     plans = [{"title": "北门"}, {"title": "东侧"}, {"title": "地下"}]
-    poll = make_poll(officer, building, method=Method.RANKED, options=plans)
-    actions.open_poll(poll, by=officer)
+    poll = make_poll(community_worker, building, method=Method.RANKED, options=plans)
+    actions.open_poll(poll, by=community_worker)
     north, east, under = poll.options.values_list("pk", flat=True)
     actions.cast_ballot(poll, by=resident, choice=[east, north])
     actions.cast_ballot(poll, by=neighbour, choice={str(east): "1", str(under): "2"})
-    actions.close_poll(poll, by=officer, reason="测试")
+    actions.close_poll(poll, by=community_worker, reason="测试")
     assert poll.result["runoff"]["winner"] == east
     assert poll.result["schulze"][0] == [east]
     meta, rows = results.read_ballot_csv(results.ballot_csv(poll))
     assert results.recount(meta, rows) == poll.result
 
 
-def test_a_show_of_hands_is_published_one_row_per_answer(officer, community):
+def test_a_show_of_hands_is_published_one_row_per_answer(community_worker, community):
     people = [person() for _i in range(6)]
     draft = make_poll(
-        officer,
+        community_worker,
         community,
         secret=False,
         electorate_kind=ElectorateKind.ATTENDEES,
         meeting_id=3,
         rule=Rule.RESIDENTS_MEETING,
     )
-    poll = actions.open_poll(draft, by=officer, attendees=people)
-    actions.enter_hands_count(poll, counts={"yes": 4, "no": 1}, by=officer)
-    actions.close_poll(poll, by=officer, reason="会上举手表决")
+    poll = actions.open_poll(draft, by=community_worker, attendees=people)
+    actions.enter_hands_count(poll, counts={"yes": 4, "no": 1}, by=community_worker)
+    actions.close_poll(poll, by=community_worker, reason="会上举手表决")
     assert poll.result["options"]["yes"]["heads"] == 4
     assert poll.result["decisions"]["yes"]["passed"] is True  # 5 of 6 attend, 4 of 5 agree
     meta, rows = results.read_ballot_csv(results.ballot_csv(poll))
@@ -190,8 +204,8 @@ def test_a_show_of_hands_is_published_one_row_per_answer(officer, community):
     assert results.recount(meta, rows) == poll.result
 
 
-def test_turnout_counts_heads_and_area(officer, building, owners, resident):
-    poll = _owners_poll(officer, building)
+def test_turnout_counts_heads_and_area(community_worker, building, owners, resident):
+    poll = _owners_poll(community_worker, building)
     _vote(poll, owners[8:], "yes")
     assert results.turnout(poll) == {
         "heads": 2,
@@ -210,12 +224,14 @@ def test_turnout_counts_heads_and_area(officer, building, owners, resident):
     ],
 )
 def test_what_shows_while_open_follows_the_polls_setting(
-    officer, building, resident, neighbour, visibility, shown
+    community_worker, building, resident, neighbour, visibility, shown
 ):
-    poll = actions.open_poll(make_poll(officer, building, visibility=visibility), by=officer)
+    poll = actions.open_poll(
+        make_poll(community_worker, building, visibility=visibility), by=community_worker
+    )
     actions.cast_ballot(poll, by=resident, choice="yes")
     assert set(results.shown_now(poll)) == shown
     if "result" in shown:
         assert results.shown_now(poll)["result"]["options"]["yes"]["votes"] == 1
-    actions.close_poll(poll, by=officer, reason="测试")
+    actions.close_poll(poll, by=community_worker, reason="测试")
     assert results.shown_now(poll)["result"] == poll.result

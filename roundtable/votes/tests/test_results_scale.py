@@ -53,15 +53,15 @@ def owners(building):
     return people
 
 
-def _owners_poll(officer, building, **fields):
+def _owners_poll(community_worker, building, **fields):
     poll = make_poll(
-        officer,
+        community_worker,
         building,
         electorate_kind=ElectorateKind.OWNERS_ART278,
         rule=Rule.ART278_SPECIAL,
         **fields,
     )
-    return actions.open_poll(poll, by=officer)
+    return actions.open_poll(poll, by=community_worker)
 
 
 def _bulk_ballots(poll, count, seed=278):
@@ -132,8 +132,10 @@ def _reference_digests(poll):
     }
 
 
-def test_hundreds_of_ballots_are_summed_as_one_by_one_gives(officer, building, owners, resident):
-    poll = _bulk_ballots(_owners_poll(officer, building), BULK)
+def test_hundreds_of_ballots_are_summed_as_one_by_one_gives(
+    community_worker, building, owners, resident
+):
+    poll = _bulk_ballots(_owners_poll(community_worker, building), BULK)
     result = results.final(poll)
     expected = _by_hand(poll)
     assert result["cast"]["votes"] == BULK
@@ -149,9 +151,9 @@ def test_hundreds_of_ballots_are_summed_as_one_by_one_gives(officer, building, o
 
 
 def test_the_tally_reads_the_ballots_in_one_query_whatever_their_number(
-    officer, building, owners, resident
+    community_worker, building, owners, resident
 ):
-    poll = _owners_poll(officer, building)
+    poll = _owners_poll(community_worker, building)
     actions.cast_ballot(poll, by=owners[0], choice="yes")
     with CaptureQueriesContext(connection) as few:
         results.final(poll)
@@ -164,10 +166,12 @@ def test_the_tally_reads_the_ballots_in_one_query_whatever_their_number(
 
 
 @pytest.mark.postgres
-def test_on_postgresql_the_tally_runs_without_jit_compilation(officer, building, owners, resident):
+def test_on_postgresql_the_tally_runs_without_jit_compilation(
+    community_worker, building, owners, resident
+):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL settings")
-    poll = _owners_poll(officer, building)
+    poll = _owners_poll(community_worker, building)
     with CaptureQueriesContext(connection) as queries:
         results.final(poll)
     settings = [q["sql"] for q in queries if q["sql"].startswith("SET LOCAL")]
@@ -175,9 +179,9 @@ def test_on_postgresql_the_tally_runs_without_jit_compilation(officer, building,
 
 
 def test_an_open_poll_shows_the_same_turnout_and_result_from_one_pass(
-    officer, building, owners, resident
+    community_worker, building, owners, resident
 ):
-    poll = _owners_poll(officer, building, visibility=Visibility.EVERYTHING)
+    poll = _owners_poll(community_worker, building, visibility=Visibility.EVERYTHING)
     for user, choice in zip(owners, ["yes", "yes", "no", "abstain"], strict=False):
         actions.cast_ballot(poll, by=user, choice=choice)
     shown = results.shown_now(poll)
@@ -186,15 +190,15 @@ def test_an_open_poll_shows_the_same_turnout_and_result_from_one_pass(
 
 
 def test_a_closed_poll_reads_its_turnout_from_the_stored_result(
-    officer, building, owners, resident
+    community_worker, building, owners, resident
 ):
-    poll = _owners_poll(officer, building)
-    actions.issue_ballot_sheets(poll, by=officer)
+    poll = _owners_poll(community_worker, building)
+    actions.issue_ballot_sheets(poll, by=community_worker)
     for user in owners[:3]:
         actions.cast_ballot(poll, by=user, choice="yes")
     serial = poll.sheets.get(voter__user=owners[3]).serial
-    actions.enter_paper_ballot(poll, serial=serial, choice="no", by=officer)
-    actions.close_poll(poll, by=officer, reason="测试")
+    actions.enter_paper_ballot(poll, serial=serial, choice="no", by=community_worker)
+    actions.close_poll(poll, by=community_worker, reason="测试")
     expected = results.turnout(poll)
     with CaptureQueriesContext(connection) as queries:
         shown = results.shown_now(poll)
@@ -203,42 +207,42 @@ def test_a_closed_poll_reads_its_turnout_from_the_stored_result(
     assert not queries  # nothing read again
 
 
-def test_a_closed_show_of_hands_reads_its_turnout_from_the_result_too(officer, community):
+def test_a_closed_show_of_hands_reads_its_turnout_from_the_result_too(community_worker, community):
     people = [person() for _i in range(5)]
     draft = make_poll(
-        officer,
+        community_worker,
         community,
         secret=False,
         electorate_kind=ElectorateKind.ATTENDEES,
         meeting_id=7,
         visibility=Visibility.EVERYTHING,
     )
-    poll = actions.open_poll(draft, by=officer, attendees=people)
-    actions.enter_hands_count(poll, counts={"yes": 3, "no": 1}, by=officer)
+    poll = actions.open_poll(draft, by=community_worker, attendees=people)
+    actions.enter_hands_count(poll, counts={"yes": 3, "no": 1}, by=community_worker)
     assert results.shown_now(poll)["turnout"] == results.turnout(poll)
-    actions.close_poll(poll, by=officer, reason="会上举手表决")
+    actions.close_poll(poll, by=community_worker, reason="会上举手表决")
     assert results.shown_now(poll)["turnout"] == results.turnout(poll)
     assert results.shown_now(poll)["turnout"]["heads"] == 4
 
 
 def test_a_closed_poll_without_a_stored_result_counts_its_turnout(
-    officer, building, owners, resident
+    community_worker, building, owners, resident
 ):
-    poll = _owners_poll(officer, building)
+    poll = _owners_poll(community_worker, building)
     actions.cast_ballot(poll, by=owners[0], choice="yes")
-    actions.close_poll(poll, by=officer, reason="测试")
+    actions.close_poll(poll, by=community_worker, reason="测试")
     poll.result = None
     assert results.shown_now(poll)["turnout"] == results.turnout(poll)
 
 
 def test_the_ballot_file_recounts_as_one_by_one_gives_and_matches_its_digests(
-    officer, building, owners, resident
+    community_worker, building, owners, resident
 ):
-    poll = _bulk_ballots(_owners_poll(officer, building), 300)
-    actions.issue_ballot_sheets(poll, by=officer)
+    poll = _bulk_ballots(_owners_poll(community_worker, building), 300)
+    actions.issue_ballot_sheets(poll, by=community_worker)
     actions.cast_ballot(poll, by=owners[0], choice="abstain")
     serial = poll.sheets.get(voter__user=owners[1]).serial
-    actions.enter_paper_ballot(poll, serial=serial, choice="no", by=officer)
+    actions.enter_paper_ballot(poll, serial=serial, choice="no", by=community_worker)
     meta, rows = results.read_ballot_csv(results.ballot_csv(poll))
     assert results.recount(meta, rows) == results.final(poll)
     for key in ("cast", "options", "decisions"):
@@ -255,10 +259,12 @@ def test_the_ballot_file_recounts_as_one_by_one_gives_and_matches_its_digests(
     ],
 )
 def test_lists_and_mappings_are_written_and_recounted_exactly(
-    officer, building, owners, resident, method, choices
+    community_worker, building, owners, resident, method, choices
 ):
     plans = [{"title": "北门"}, {"title": "东侧"}, {"title": "地下"}]
-    poll = actions.open_poll(make_poll(officer, building, method=method, options=plans), by=officer)
+    poll = actions.open_poll(
+        make_poll(community_worker, building, method=method, options=plans), by=community_worker
+    )
     ids = list(poll.options.values_list("pk", flat=True))
     for user, choice in zip(owners, choices * 2, strict=True):
         if isinstance(choice, dict):
@@ -276,10 +282,10 @@ def test_lists_and_mappings_are_written_and_recounted_exactly(
 
 
 def test_a_voter_row_handed_in_must_be_the_users_own_in_this_poll(
-    officer, building, owners, resident
+    community_worker, building, owners, resident
 ):
-    poll = _owners_poll(officer, building)
-    other = _owners_poll(officer, building)
+    poll = _owners_poll(community_worker, building)
+    other = _owners_poll(community_worker, building)
     mine = poll.voters.get(user=owners[0])
     with pytest.raises(actions.BallotRefused) as refused:
         actions.cast_ballot(poll, by=owners[1], choice="yes", voter=mine)
@@ -292,8 +298,10 @@ def test_a_voter_row_handed_in_must_be_the_users_own_in_this_poll(
     assert not Ballot.objects.filter(poll=other).exists()
 
 
-def test_a_yes_no_ballot_reads_neither_options_nor_hands(officer, building, owners, resident):
-    poll = _owners_poll(officer, building)
+def test_a_yes_no_ballot_reads_neither_options_nor_hands(
+    community_worker, building, owners, resident
+):
+    poll = _owners_poll(community_worker, building)
     voter = poll.voters.get(user=owners[0])
     with CaptureQueriesContext(connection) as queries:
         actions.cast_ballot(poll, by=owners[0], choice="no", voter=voter)
@@ -305,13 +313,13 @@ def test_a_yes_no_ballot_reads_neither_options_nor_hands(officer, building, owne
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_ballot_commits_on_disk_and_writes_its_audit_event_without_waiting_for_other_writers(
-    officer, building, owners, resident
+    community_worker, building, owners, resident
 ):
     if connection.vendor != "postgresql":
         pytest.skip("PostgreSQL commits")
     from roundtable.audit.log import seal, verify_chain
 
-    poll = _owners_poll(officer, building)
+    poll = _owners_poll(community_worker, building)
     with CaptureQueriesContext(connection) as queries:
         actions.cast_ballot(poll, by=owners[0], choice="yes")
     statements = [q["sql"] for q in queries]
@@ -323,13 +331,13 @@ def test_a_ballot_commits_on_disk_and_writes_its_audit_event_without_waiting_for
 
 
 def test_online_and_paper_ballots_count_for_their_voters_frozen_area_heads_and_group(
-    officer, building, owners, resident
+    community_worker, building, owners, resident
 ):
-    poll = _owners_poll(officer, building)
-    actions.issue_ballot_sheets(poll, by=officer)
+    poll = _owners_poll(community_worker, building)
+    actions.issue_ballot_sheets(poll, by=community_worker)
     actions.cast_ballot(poll, by=owners[0], choice="yes")
     serial = poll.sheets.get(voter__user=owners[1]).serial
-    actions.enter_paper_ballot(poll, serial=serial, choice="no", by=officer)
+    actions.enter_paper_ballot(poll, serial=serial, choice="no", by=community_worker)
     stored = Ballot.objects.filter(poll=poll).select_related("voter")
     assert len(stored) == 2
     for ballot in stored:

@@ -52,10 +52,10 @@ def _in_another_transaction(work):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_a_held_poll_can_be_held_by_other_ballots_but_not_closed(officer, building):
+def test_a_held_poll_can_be_held_by_other_ballots_but_not_closed(community_worker, building):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks")
-    poll = make_poll(officer, building)
+    poll = make_poll(community_worker, building)
     with transaction.atomic():
         sql.held_poll(poll.pk)
         assert _in_another_transaction(lambda: sql.held_poll(poll.pk)) is None

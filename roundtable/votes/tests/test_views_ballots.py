@@ -27,8 +27,8 @@ def _serial(poll, user):
 
 
 @pytest.fixture
-def issued(poll, officer):
-    actions.issue_ballot_sheets(poll, by=officer)
+def issued(poll, community_worker):
+    actions.issue_ballot_sheets(poll, by=community_worker)
     return poll
 
 
@@ -39,8 +39,8 @@ def _ballots():
 # Ballot sheets
 
 
-def test_issuing_prints_one_sheet_per_voter_with_its_code_once(client, poll, officer):
-    client.force_login(officer)
+def test_issuing_prints_one_sheet_per_voter_with_its_code_once(client, poll, community_worker):
+    client.force_login(community_worker)
     assert "0 / 2" in client.get(_url("sheets", poll)).content.decode()
     response = client.post(_url("sheets", poll))
     page = response.content.decode()
@@ -85,8 +85,10 @@ def test_a_paper_ballot_is_entered_and_the_form_comes_back_empty(
     )
 
 
-def test_the_same_serial_twice_is_refused_and_nothing_changes(client, issued, officer, resident):
-    client.force_login(officer)
+def test_the_same_serial_twice_is_refused_and_nothing_changes(
+    client, issued, community_worker, resident
+):
+    client.force_login(community_worker)
     serial = _serial(issued, resident)
     client.post(_url("paper", issued), {"serial": serial, "choice": "yes"})
     before = _ballots()
@@ -98,10 +100,10 @@ def test_the_same_serial_twice_is_refused_and_nothing_changes(client, issued, of
 
 
 def test_a_paper_ballot_of_someone_who_voted_online_is_a_conflict(
-    client, issued, officer, resident
+    client, issued, community_worker, resident
 ):
     actions.cast_ballot(issued, by=resident, choice="yes")
-    client.force_login(officer)
+    client.force_login(community_worker)
     before = _ballots()
     response = client.post(
         _url("paper", issued), {"serial": _serial(issued, resident), "choice": "no"}
@@ -112,8 +114,10 @@ def test_a_paper_ballot_of_someone_who_voted_online_is_a_conflict(
     assert Conflict.objects.get().channel == "paper"
 
 
-def test_an_unknown_serial_and_a_missing_choice_are_refused(client, issued, officer, resident):
-    client.force_login(officer)
+def test_an_unknown_serial_and_a_missing_choice_are_refused(
+    client, issued, community_worker, resident
+):
+    client.force_login(community_worker)
     unknown = client.post(_url("paper", issued), {"serial": "99-99999", "choice": "yes"})
     assert "No ballot sheet 99-99999 was issued" in unknown.content.decode()
     blank = client.post(_url("paper", issued), {"serial": _serial(issued, resident)})
@@ -121,8 +125,8 @@ def test_an_unknown_serial_and_a_missing_choice_are_refused(client, issued, offi
     assert not Ballot.objects.exists()
 
 
-def test_the_paper_form_takes_the_serial_from_the_qr_link(client, issued, officer):
-    client.force_login(officer)
+def test_the_paper_form_takes_the_serial_from_the_qr_link(client, issued, community_worker):
+    client.force_login(community_worker)
     page = client.get(_url("paper", issued) + "?serial=5-00002")
     assert page.context["form"]["serial"].value() == "5-00002"
 
@@ -140,9 +144,9 @@ def test_people_without_enter_ballots_cannot_enter(client, issued, property_staf
 
 
 @pytest.fixture
-def meeting_poll(officer, building, resident, neighbour):
-    draft = make_poll(officer, building, secret=False, meeting_id=7)
-    return actions.open_poll(draft, by=officer)
+def meeting_poll(community_worker, building, resident, neighbour):
+    draft = make_poll(community_worker, building, secret=False, meeting_id=7)
+    return actions.open_poll(draft, by=community_worker)
 
 
 def test_a_show_of_hands_is_entered_as_totals(client, meeting_poll, grid_worker):
@@ -153,8 +157,8 @@ def test_a_show_of_hands_is_entered_as_totals(client, meeting_poll, grid_worker)
     assert counts == {"yes": 1, "no": 1, "abstain": 0}
 
 
-def test_more_hands_than_voters_are_refused(client, meeting_poll, officer):
-    client.force_login(officer)
+def test_more_hands_than_voters_are_refused(client, meeting_poll, community_worker):
+    client.force_login(community_worker)
     response = client.post(_url("hands", meeting_poll), {"hands_yes": "5", "hands_no": "0",
                                                          "hands_abstain": "0"})  # fmt: skip
     assert response.status_code == 400
@@ -162,8 +166,8 @@ def test_more_hands_than_voters_are_refused(client, meeting_poll, officer):
     assert not HandsCount.objects.exists()
 
 
-def test_a_secret_poll_takes_no_show_of_hands(client, poll, officer):
-    client.force_login(officer)
+def test_a_secret_poll_takes_no_show_of_hands(client, poll, community_worker):
+    client.force_login(community_worker)
     response = client.post(
         _url("hands", poll), {"hands_yes": "1", "hands_no": "0", "hands_abstain": "0"}
     )
@@ -175,11 +179,11 @@ def test_a_secret_poll_takes_no_show_of_hands(client, poll, officer):
 
 
 @pytest.fixture
-def conflict(issued, officer, resident):
+def conflict(issued, community_worker, resident):
     actions.cast_ballot(issued, by=resident, choice="yes")
     with pytest.raises(actions.BallotRefused):
         actions.enter_paper_ballot(
-            issued, serial=_serial(issued, resident), choice="no", by=officer
+            issued, serial=_serial(issued, resident), choice="no", by=community_worker
         )
     return Conflict.objects.get()
 
@@ -192,22 +196,22 @@ def test_the_conflicts_list_shows_what_counts(client, conflict, grid_worker):
     assert "<textarea" not in text  # a grid worker may look but not settle
 
 
-def test_an_officer_settles_a_conflict(client, conflict, officer, grid_worker):
+def test_an_officer_settles_a_conflict(client, conflict, community_worker, grid_worker):
     url = _url("resolve", conflict.poll, conflict.pk)
     client.force_login(grid_worker)
     assert client.post(url, {"resolution": "已核实"}).status_code == 403
-    client.force_login(officer)
+    client.force_login(community_worker)
     empty = client.post(url, {"resolution": ""}, follow=True)
     assert "Write down how the conflict was settled." in empty.content.decode()
     assert Conflict.objects.unresolved().count() == 1
     client.post(url, {"resolution": "已核实，以网上投票为准"})
     conflict.refresh_from_db()
-    assert conflict.resolved and conflict.resolved_by == officer
+    assert conflict.resolved and conflict.resolved_by == community_worker
 
 
 def test_the_conflicts_list_counts_its_queries(
-    client, conflict, officer, django_assert_max_num_queries
+    client, conflict, community_worker, django_assert_max_num_queries
 ):
-    client.force_login(officer)
+    client.force_login(community_worker)
     with django_assert_max_num_queries(12):
         client.get(_url("conflicts", conflict.poll))

@@ -28,11 +28,11 @@ def _cells(rows):
 
 
 def test_the_electorate_sheet_has_chinese_headers_and_every_voter(
-    client, officer, building, owners, resident
+    client, community_worker, building, owners, resident
 ):
-    poll = shed_poll(officer, building)
+    poll = shed_poll(community_worker, building)
     actions.cast_ballot(poll, by=owners[0], choice="yes")
-    client.force_login(officer)
+    client.force_login(community_worker)
     response = client.get(reverse("votes:electorate", args=[poll.pk]))
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     rows = _rows(response)
@@ -49,13 +49,13 @@ def test_only_those_who_run_the_poll_export_the_electorate(client, poll, request
     assert client.get(reverse("votes:electorate", args=[poll.pk])).status_code == status
 
 
-def test_a_drafts_electorate_is_not_frozen_yet(client, draft, officer):
-    client.force_login(officer)
+def test_a_drafts_electorate_is_not_frozen_yet(client, draft, community_worker):
+    client.force_login(community_worker)
     assert client.get(reverse("votes:electorate", args=[draft.pk])).status_code == 404
 
 
-def test_the_result_sheet_shows_each_condition(client, officer, shed):
-    client.force_login(officer)
+def test_the_result_sheet_shows_each_condition(client, community_worker, shed):
+    client.force_login(community_worker)
     rows = _rows(client.get(reverse("votes:result_xlsx", args=[shed.pk])))
     cells = _cells(rows)
     assert {"议题", "通过", "条件", "是否满足"} <= cells
@@ -63,8 +63,8 @@ def test_the_result_sheet_shows_each_condition(client, officer, shed):
     assert "J5" not in cells  # nine ballots: too few to show the compound apart
 
 
-def test_an_open_poll_has_no_result_sheet_and_no_published_files(client, poll, officer):
-    client.force_login(officer)
+def test_an_open_poll_has_no_result_sheet_and_no_published_files(client, poll, community_worker):
+    client.force_login(community_worker)
     assert client.get(reverse("votes:result_xlsx", args=[poll.pk])).status_code == 404
     for name in ("ballots_csv", "receipts"):
         assert client.get(reverse(f"votes:{name}", args=["lf", poll.pk])).status_code == 404

@@ -40,7 +40,7 @@ def owners(building):
     return people
 
 
-def shed_poll(officer, building, **fields):
+def shed_poll(community_worker, building, **fields):
     """The J5 e-bike shed: Art. 278 matter (8), the three-quarters rule, open now."""
     fields = {
         "question": "是否同意在北门空地建电动车棚？",
@@ -48,18 +48,18 @@ def shed_poll(officer, building, **fields):
         "rule": Rule.ART278_SPECIAL,
         **fields,
     }
-    return actions.open_poll(make_poll(officer, building, **fields), by=officer)
+    return actions.open_poll(make_poll(community_worker, building, **fields), by=community_worker)
 
 
 @pytest.fixture
-def shed(officer, building, owners, resident):
+def shed(community_worker, building, owners, resident):
     """Closed: 7 owners yes (750 m²), 2 no (200 m²) of 11 (1189.50 m²): passes."""
-    poll = shed_poll(officer, building)
+    poll = shed_poll(community_worker, building)
     for user in owners[2:9]:
         actions.cast_ballot(poll, by=user, choice="yes")
     for user in owners[:2]:
         actions.cast_ballot(poll, by=user, choice="no")
-    return actions.close_poll(poll, by=officer, reason="提前完成表决")
+    return actions.close_poll(poll, by=community_worker, reason="提前完成表决")
 
 
 def test_drafts_are_not_public(client, draft):
@@ -74,10 +74,12 @@ def test_a_poll_is_found_only_under_its_own_community(client, poll):
 
 
 def test_the_public_list_pins_its_query_count(
-    client, officer, building, resident, neighbour, django_assert_max_num_queries
+    client, community_worker, building, resident, neighbour, django_assert_max_num_queries
 ):
     for i in range(8):
-        actions.open_poll(make_poll(officer, building, question=f"问题{i}？"), by=officer)
+        actions.open_poll(
+            make_poll(community_worker, building, question=f"问题{i}？"), by=community_worker
+        )
     with django_assert_max_num_queries(6):
         page = client.get(reverse("votes:public_list", args=["lf"]))
     assert len(page.context["page"]) == 8
@@ -92,9 +94,11 @@ def test_the_public_list_pins_its_query_count(
     ],
 )
 def test_while_open_the_page_shows_what_the_poll_allows(
-    client, officer, building, resident, neighbour, visibility, turnout, counts
+    client, community_worker, building, resident, neighbour, visibility, turnout, counts
 ):
-    poll = actions.open_poll(make_poll(officer, building, visibility=visibility), by=officer)
+    poll = actions.open_poll(
+        make_poll(community_worker, building, visibility=visibility), by=community_worker
+    )
     actions.cast_ballot(poll, by=resident, choice="yes")
     for name in ("results", "live", "live_panel"):
         page = client.get(_url(name, poll))
@@ -117,10 +121,10 @@ def test_a_closed_art278_poll_shows_each_condition_with_its_figures(client, shed
 
 
 def test_a_non_default_policy_shows_the_raw_counts_and_the_clause(
-    client, officer, building, owners, resident
+    client, community_worker, building, owners, resident
 ):
     poll = shed_poll(
-        officer,
+        community_worker,
         building,
         rule=Rule.ART278_ORDINARY,
         non_voter_policy=NonVoterPolicy.FOLLOW_MAJORITY,
@@ -129,7 +133,7 @@ def test_a_non_default_policy_shows_the_raw_counts_and_the_clause(
     for user in owners[:4]:
         actions.cast_ballot(poll, by=user, choice="yes")
     actions.cast_ballot(poll, by=owners[4], choice="no")
-    actions.close_poll(poll, by=officer, reason="测试")
+    actions.close_poll(poll, by=community_worker, reason="测试")
     text = client.get(_url("results", poll)).content.decode()
     assert "《管理规约》第十二条" in text
     assert "What people actually did" in text and "Without the policy it would not pass." in text
@@ -137,11 +141,11 @@ def test_a_non_default_policy_shows_the_raw_counts_and_the_clause(
 
 
 def test_receipt_codes_are_checked_against_the_counted_ballots(
-    client, officer, building, resident, neighbour
+    client, community_worker, building, resident, neighbour
 ):
-    poll = actions.open_poll(make_poll(officer, building), by=officer)
+    poll = actions.open_poll(make_poll(community_worker, building), by=community_worker)
     receipt = actions.cast_ballot(poll, by=resident, choice="yes")
-    actions.close_poll(poll, by=officer, reason="测试")
+    actions.close_poll(poll, by=community_worker, reason="测试")
     found = client.get(_url("results", poll), {"code": receipt.code.lower().replace("-", " ")})
     assert found.context["receipt"]["found"] is True
     assert receipt.ballot.receipt_hash in found.content.decode()  # the published list
@@ -150,16 +154,17 @@ def test_receipt_codes_are_checked_against_the_counted_ballots(
 
 
 def test_a_ranked_poll_shows_the_runoff_rounds_and_the_pairwise_matrix(
-    client, officer, building, resident, neighbour
+    client, community_worker, building, resident, neighbour
 ):
     plans = [{"title": "北门"}, {"title": "东侧"}, {"title": "地下"}]
     poll = actions.open_poll(
-        make_poll(officer, building, method=Method.RANKED, options=plans), by=officer
+        make_poll(community_worker, building, method=Method.RANKED, options=plans),
+        by=community_worker,
     )
     north, east, under = poll.options.values_list("pk", flat=True)
     actions.cast_ballot(poll, by=resident, choice=[east, north])
     actions.cast_ballot(poll, by=neighbour, choice=[under, east])
-    actions.close_poll(poll, by=officer, reason="测试")
+    actions.close_poll(poll, by=community_worker, reason="测试")
     page = client.get(_url("results", poll))
     view = page.context["view"]
     assert view["runoff"][0]["counts"] == [("北门", "0"), ("东侧", "1"), ("地下", "1")]
@@ -168,12 +173,14 @@ def test_a_ranked_poll_shows_the_runoff_rounds_and_the_pairwise_matrix(
     assert "Schulze ranking:" in page.content.decode()
 
 
-def test_an_advisory_poll_says_the_binding_vote_is_elsewhere(client, officer, building, owners):
-    poll = shed_poll(officer, building, advisory=True)
+def test_an_advisory_poll_says_the_binding_vote_is_elsewhere(
+    client, community_worker, building, owners
+):
+    poll = shed_poll(community_worker, building, advisory=True)
     assert "vote runs on the city" in client.get(_url("results", poll)).content.decode()
 
 
-def test_the_notice_prints_only_once_closed_with_masked_names(client, poll, officer, shed):
+def test_the_notice_prints_only_once_closed_with_masked_names(client, poll, community_worker, shed):
     assert client.get(_url("notice", poll)).status_code == 404
     page = client.get(_url("notice", shed))
     text = page.content.decode()
@@ -183,10 +190,10 @@ def test_the_notice_prints_only_once_closed_with_masked_names(client, poll, offi
     assert "业主" not in text  # a secret poll lists nobody
 
 
-def test_an_open_ballot_notice_lists_homes_not_names(client, officer, building, owners):
-    poll = shed_poll(officer, building, secret=False)
+def test_an_open_ballot_notice_lists_homes_not_names(client, community_worker, building, owners):
+    poll = shed_poll(community_worker, building, secret=False)
     actions.cast_ballot(poll, by=owners[0], choice="yes")
-    actions.close_poll(poll, by=officer, reason="测试")
+    actions.close_poll(poll, by=community_worker, reason="测试")
     text = client.get(_url("notice", poll)).content.decode()
     assert "3单元 0101" in text or "0101" in text
     assert "业主0" not in text and owners[0].phone not in text

@@ -25,7 +25,7 @@ def client(client):
 
 # One role per row: what the officers' pages of a poll in J5 1栋 answer.
 SEES = {
-    "officer": 200,
+    "community_worker": 200,
     "committee_member": 200,
     "building_leader": 200,
     "grid_worker": 200,  # enters ballots, so an officer of the poll
@@ -34,7 +34,7 @@ SEES = {
     "outsider": 404,
     "other_worker": 404,
 }
-RUNS = {"officer", "committee_member", "building_leader"}
+RUNS = {"community_worker", "committee_member", "building_leader"}
 
 
 def _png(name="plan.png"):
@@ -100,17 +100,19 @@ def test_the_list_shows_only_polls_in_the_officers_places(client, poll, personas
     assert (poll.pk in shown) == (SEES[who] == 200)
 
 
-def test_the_list_pins_its_query_count(client, officer, building, django_assert_max_num_queries):
+def test_the_list_pins_its_query_count(
+    client, community_worker, building, django_assert_max_num_queries
+):
     for i in range(12):
-        make_poll(officer, building, question=f"第{i}个问题？")
-    client.force_login(officer)
+        make_poll(community_worker, building, question=f"第{i}个问题？")
+    client.force_login(community_worker)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("votes:list"))
     assert len(response.context["page"]) == 12
 
 
-def test_an_officer_creates_a_draft_with_options_and_an_image(client, officer, building):
-    client.force_login(officer)
+def test_an_officer_creates_a_draft_with_options_and_an_image(client, community_worker, building):
+    client.force_login(community_worker)
     rows = [
         {"title": "北门空地", "estimated_cost": "98000", "image": _png()},
         {"title": "东侧绿地", "description": "靠近3栋"},
@@ -128,8 +130,10 @@ def test_an_officer_creates_a_draft_with_options_and_an_image(client, officer, b
     assert image.status_code == 200 and image["Content-Type"] == "image/jpeg"
 
 
-def test_a_draft_that_does_not_hold_together_is_refused_and_kept(client, officer, building):
-    client.force_login(officer)
+def test_a_draft_that_does_not_hold_together_is_refused_and_kept(
+    client, community_worker, building
+):
+    client.force_login(community_worker)
     data = _form(building, non_voter_policy="follow_majority")  # no clause cited
     response = client.post(reverse("votes:new"), data)
     assert response.status_code == 400
@@ -154,8 +158,8 @@ def test_a_grid_worker_who_only_enters_ballots_may_not_create(client, grid_worke
     assert client.get(reverse("votes:new")).status_code == 403
 
 
-def test_editing_a_draft_replaces_its_options_and_keeps_images(client, officer, building):
-    client.force_login(officer)
+def test_editing_a_draft_replaces_its_options_and_keeps_images(client, community_worker, building):
+    client.force_login(community_worker)
     rows = [{"title": "甲", "image": _png()}, {"title": "乙"}]
     client.post(reverse("votes:new"), _form(building, rows, method=Method.SINGLE))
     poll = Poll.objects.get()
@@ -173,8 +177,8 @@ def test_editing_a_draft_replaces_its_options_and_keeps_images(client, officer, 
     assert titles == [("甲方案", True), ("乙方案", False), ("丙方案", False)]
 
 
-def test_an_open_poll_cannot_be_edited(client, poll, officer, building):
-    client.force_login(officer)
+def test_an_open_poll_cannot_be_edited(client, poll, community_worker, building):
+    client.force_login(community_worker)
     before = Event.objects.count()
     response = client.post(reverse("votes:edit", args=[poll.pk]), _form(building))
     assert response.status_code == 302
@@ -183,31 +187,31 @@ def test_an_open_poll_cannot_be_edited(client, poll, officer, building):
     assert Event.objects.count() == before
 
 
-def test_a_closed_poll_cannot_be_edited(client, poll, officer, building):
-    actions.close_poll(poll, by=officer, reason="测试")
-    client.force_login(officer)
+def test_a_closed_poll_cannot_be_edited(client, poll, community_worker, building):
+    actions.close_poll(poll, by=community_worker, reason="测试")
+    client.force_login(community_worker)
     response = client.get(reverse("votes:edit", args=[poll.pk]), follow=True)
     assert "Only a draft can be edited" in response.content.decode()
 
 
-def test_opening_freezes_the_electorate(client, draft, officer):
-    client.force_login(officer)
+def test_opening_freezes_the_electorate(client, draft, community_worker):
+    client.force_login(community_worker)
     response = client.post(reverse("votes:open", args=[draft.pk]), follow=True)
     draft.refresh_from_db()
     assert draft.status == Status.OPEN and draft.voters.count() == 2
     assert "2 may vote" in response.content.decode()
 
 
-def test_a_grid_worker_may_not_open_or_close(client, draft, grid_worker, officer):
+def test_a_grid_worker_may_not_open_or_close(client, draft, grid_worker, community_worker):
     client.force_login(grid_worker)
     assert client.post(reverse("votes:open", args=[draft.pk])).status_code == 403
-    poll = actions.open_poll(draft, by=officer)
+    poll = actions.open_poll(draft, by=community_worker)
     assert client.post(reverse("votes:close", args=[poll.pk])).status_code == 403
     assert Poll.objects.get().status == Status.OPEN
 
 
-def test_closing_early_needs_a_reason(client, poll, officer):
-    client.force_login(officer)
+def test_closing_early_needs_a_reason(client, poll, community_worker):
+    client.force_login(community_worker)
     before = Event.objects.count()
     response = client.post(reverse("votes:close", args=[poll.pk]), {"reason": ""}, follow=True)
     assert "Say why the poll closes" in response.content.decode()
@@ -217,9 +221,9 @@ def test_closing_early_needs_a_reason(client, poll, officer):
     assert poll.status == Status.CLOSED and poll.close_reason == "会上已表决完毕"
 
 
-def test_closing_twice_says_it_is_closed(client, poll, officer):
-    actions.close_poll(poll, by=officer, reason="测试")
-    client.force_login(officer)
+def test_closing_twice_says_it_is_closed(client, poll, community_worker):
+    actions.close_poll(poll, by=community_worker, reason="测试")
+    client.force_login(community_worker)
     response = client.post(reverse("votes:close", args=[poll.pk]), {"reason": "再关"}, follow=True)
     assert "so this cannot be done" in response.content.decode()
 

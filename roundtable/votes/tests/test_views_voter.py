@@ -36,8 +36,8 @@ def _state():
     return Ballot.objects.count(), Conflict.objects.count(), Event.objects.count()
 
 
-def _opened(officer, building, **fields):
-    return actions.open_poll(make_poll(officer, building, **fields), by=officer)
+def _opened(community_worker, building, **fields):
+    return actions.open_poll(make_poll(community_worker, building, **fields), by=community_worker)
 
 
 def test_the_vote_page_works_without_login_only_after_logging_in(client, poll):
@@ -133,9 +133,9 @@ def test_a_vote_after_closing_time_is_refused_and_the_choice_kept(client, poll, 
     assert Ballot.objects.count() == 0
 
 
-def test_a_vote_before_opening_is_refused(client, officer, building, resident, neighbour):
+def test_a_vote_before_opening_is_refused(client, community_worker, building, resident, neighbour):
     start = timezone.now() + timedelta(days=1)
-    poll = _opened(officer, building, opens_at=start, closes_at=start + timedelta(days=3))
+    poll = _opened(community_worker, building, opens_at=start, closes_at=start + timedelta(days=3))
     client.force_login(resident)
     response = client.post(_url(poll), {"choice": "yes"})
     assert "This poll has not opened yet." in response.content.decode()
@@ -151,9 +151,9 @@ def test_a_second_online_vote_is_refused(client, poll, resident):
 
 
 def test_a_changeable_poll_shows_the_vote_and_lets_it_change(
-    client, officer, building, resident, neighbour
+    client, community_worker, building, resident, neighbour
 ):
-    poll = _opened(officer, building, changeable=True)
+    poll = _opened(community_worker, building, changeable=True)
     client.force_login(resident)
     client.post(_url(poll), {"choice": "yes"})
     client.get(_url(poll))  # the receipt page
@@ -164,8 +164,10 @@ def test_a_changeable_poll_shows_the_vote_and_lets_it_change(
     assert ballot.choice == "no" and ballot.changed_at is not None
 
 
-def test_checkboxes_with_a_maximum_refuse_too_many(client, officer, building, resident, neighbour):
-    poll = _opened(officer, building, method=Method.MULTIPLE, max_choices=2, options=PLANS)
+def test_checkboxes_with_a_maximum_refuse_too_many(
+    client, community_worker, building, resident, neighbour
+):
+    poll = _opened(community_worker, building, method=Method.MULTIPLE, max_choices=2, options=PLANS)
     ids = [str(pk) for pk in poll.options.values_list("pk", flat=True)]
     client.force_login(resident)
     page = client.get(_url(poll))
@@ -178,8 +180,8 @@ def test_checkboxes_with_a_maximum_refuse_too_many(client, officer, building, re
     assert sorted(Ballot.objects.get().choice) == sorted(int(pk) for pk in ids[:2])
 
 
-def test_a_ranking_by_numbered_selects(client, officer, building, resident, neighbour):
-    poll = _opened(officer, building, method=Method.RANKED, options=PLANS)
+def test_a_ranking_by_numbered_selects(client, community_worker, building, resident, neighbour):
+    poll = _opened(community_worker, building, method=Method.RANKED, options=PLANS)
     a, b, c = poll.options.values_list("pk", flat=True)
     client.force_login(resident)
     assert client.get(_url(poll)).content.decode().count("<select") == 3
@@ -189,8 +191,8 @@ def test_a_ranking_by_numbered_selects(client, officer, building, resident, neig
     assert Ballot.objects.get().choice == [c, a]
 
 
-def test_scores_from_one_to_five(client, officer, building, resident, neighbour):
-    poll = _opened(officer, building, method=Method.SCORE, options=PLANS)
+def test_scores_from_one_to_five(client, community_worker, building, resident, neighbour):
+    poll = _opened(community_worker, building, method=Method.SCORE, options=PLANS)
     a, b, _c = poll.options.values_list("pk", flat=True)
     client.force_login(resident)
     assert client.post(_url(poll), {f"score_{a}": "6"}).status_code == 400
@@ -198,8 +200,10 @@ def test_scores_from_one_to_five(client, officer, building, resident, neighbour)
     assert Ballot.objects.get().choice == {str(a): 5, str(b): 2}
 
 
-def test_one_option_by_radio_with_its_cost_shown(client, officer, building, resident, neighbour):
-    poll = _opened(officer, building, method=Method.SINGLE, options=PLANS)
+def test_one_option_by_radio_with_its_cost_shown(
+    client, community_worker, building, resident, neighbour
+):
+    poll = _opened(community_worker, building, method=Method.SINGLE, options=PLANS)
     client.force_login(resident)
     page = client.get(_url(poll)).content.decode()
     assert "98,000.00" in page or "98000.00" in page
@@ -209,7 +213,7 @@ def test_one_option_by_radio_with_its_cost_shown(client, officer, building, resi
 
 
 def test_a_resident_of_two_homes_chooses_the_home_each_time(
-    client, officer, building, resident, neighbour
+    client, community_worker, building, resident, neighbour
 ):
     from roundtable.people.models import Relation
     from roundtable.people.tests.factories import ResidencyFactory
@@ -217,7 +221,7 @@ def test_a_resident_of_two_homes_chooses_the_home_each_time(
 
     second = HomeFactory(unit=resident.residencies.get().home.unit, room="302")
     ResidencyFactory(user=resident, home=second, relation=Relation.OWNER)
-    poll = _opened(officer, building)
+    poll = _opened(community_worker, building)
     client.force_login(resident)
     homes = client.get(_url(poll)).context["form"].fields["voter"].choices
     assert len(homes) == 2
@@ -231,18 +235,18 @@ def test_a_resident_of_two_homes_chooses_the_home_each_time(
     assert sorted(Ballot.objects.values_list("choice", flat=True)) == ["no", "yes"]
 
 
-def test_an_officer_who_scans_a_sheet_gets_the_paper_entry_link(client, poll, officer):
-    client.force_login(officer)
+def test_an_officer_who_scans_a_sheet_gets_the_paper_entry_link(client, poll, community_worker):
+    client.force_login(community_worker)
     page = client.get(_url(poll) + "?serial=7-00001").content.decode()
     assert reverse("votes:paper", args=[poll.pk]) + "?serial=7-00001" in page
 
 
 @pytest.mark.parametrize("closed", [False, True])
 def test_my_polls_lists_open_and_closed_ones(
-    client, poll, officer, resident, django_assert_max_num_queries, closed
+    client, poll, community_worker, resident, django_assert_max_num_queries, closed
 ):
     if closed:
-        actions.close_poll(poll, by=officer, reason="测试")
+        actions.close_poll(poll, by=community_worker, reason="测试")
     client.force_login(resident)
     with django_assert_max_num_queries(8):
         page = client.get(reverse("votes:mine"))
@@ -251,10 +255,10 @@ def test_my_polls_lists_open_and_closed_ones(
     assert [p.pk for p in page.context[key]] == [poll.pk]
 
 
-def test_a_drafts_option_image_is_not_public(client, officer, building, resident):
+def test_a_drafts_option_image_is_not_public(client, community_worker, building, resident):
     from roundtable.votes.models import Option
 
-    poll = make_poll(officer, building, method=Method.SINGLE, options=PLANS)
+    poll = make_poll(community_worker, building, method=Method.SINGLE, options=PLANS)
     option = poll.options.first()
     Option.objects.filter(pk=option.pk).update(image="votes/none.jpg")
     url = reverse("votes:image", args=[poll.pk, option.pk])
