@@ -5,6 +5,7 @@ Residents photograph their own homes, so a stored photo must never carry the pho
 """
 
 import io
+import math
 import threading
 import uuid
 import warnings
@@ -27,15 +28,17 @@ MAX_PHOTOS = 6
 MAX_PHOTO_PIXELS = 50_000_000
 Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS
 # Memory one decode may hold at its peak (issue 13: a legal 8300 × 8400 PNG took ~900 MB and
-# 3.8 s), so a gunicorn worker stays under 150 MB: a JPEG decodes at 1/2, 1/4 or 1/8 of its size
-# (its 50 MP fit at 1/2), other formats only whole, so a PNG, WebP or GIF may have fewer pixels.
-MAX_DECODE_BYTES = 50_000_000
+# 3.8 s), so a gunicorn worker (about 80 MB) stays under 150 MB with the smaller copy and the
+# encoding: a JPEG decodes at 1/2, 1/4 or 1/8 of its size (50 MP at 1/4, 12 MP at 1/2), other
+# formats only whole, so a PNG, WebP or GIF has at most 10 MP (bench/photos.py measures it).
+MAX_DECODE_BYTES = 40_000_000
 # Decodes running at once in one process (threads of a server, of a task worker): each may hold
 # MAX_DECODE_BYTES, so a second waits for the first instead of doubling the peak.
 DECODES_AT_ONCE = 1
 _decoding = threading.BoundedSemaphore(DECODES_AT_ONCE)
 MAX_SIDE = 2048
 BAND_ROWS = 128  # rows of the smaller photo resampled at a time
+LANCZOS_SUPPORT = 3  # Pillow's Lanczos filter reads 3 pixels each side, in the smaller photo
 THUMB_SIDE = 480
 JPEG_QUALITY = 85
 # Only these decoders ever see an upload (a JPEG may open as MPO, a phone's multi-picture file):
@@ -102,29 +105,28 @@ def _resamplable(image):
 def _shrunk(image):
     """The image fitted in MAX_SIDE, resampled a band of rows at a time (the source closed).
 
-    Pillow's resize keeps the source's rows at the new width while it works, half a photo's
-    size again when done whole; by bands that copy is a band's. Transparent images are
-    resampled premultiplied, as Pillow's resize does, so no dark fringe shows on the edges.
+    Pillow's resize keeps the source's rows at the new width while it works (half a photo's size
+    again), and a transparent image's premultiplied copy (its size again); by bands, each is a
+    band's. A band reads the rows its filter reaches beyond it, so the result is the whole
+    resize's.
     """
     size = _fitted(image.size, MAX_SIDE)
     if size == image.size:
         return image
-    premultiplied = {"RGBA": "RGBa", "LA": "La"}.get(image.mode)
-    source = image.convert(premultiplied) if premultiplied else image
-    if premultiplied:
-        image.close()
-    shrunk = Image.new(source.mode, size)
-    step = source.height / size[1]
+    shrunk = Image.new(image.mode, size)
+    step = image.height / size[1]
+    reach = math.ceil(LANCZOS_SUPPORT * step) + 1
     for top in range(0, size[1], BAND_ROWS):
         bottom = min(top + BAND_ROWS, size[1])
-        box = (0, top * step, source.width, bottom * step)
-        band = source.resize((size[0], bottom - top), Image.Resampling.LANCZOS, box=box)
-        shrunk.paste(band, (0, top))
-    info = dict(image.info)
-    source.close()
+        first = max(0, math.floor(top * step) - reach)
+        last = min(image.height, math.ceil(bottom * step) + reach)
+        rows = image.crop((0, first, image.width, last))
+        box = (0, top * step - first, image.width, bottom * step - first)
+        shrunk.paste(
+            rows.resize((size[0], bottom - top), Image.Resampling.LANCZOS, box=box), (0, top)
+        )
+    shrunk.info = dict(image.info)  # keeps the EXIF orientation for exif_transpose
     image.close()
-    shrunk = shrunk.convert(image.mode) if premultiplied else shrunk
-    shrunk.info = info  # keeps the EXIF orientation for exif_transpose
     return shrunk
 
 
@@ -190,7 +192,7 @@ def _decoded(uploaded_file):
     name = uploaded_file.name
     image = _opened(uploaded_file, name)
     _scale_down_while_decoding(image)
-    if _bytes_held(image.mode, image.size, image.info) > MAX_DECODE_BYTES:
+    if _bytes_held(image.mode, image.size) > MAX_DECODE_BYTES:
         raise _refusal("too_large_to_decode", name)
     try:
         image.load()
@@ -235,7 +237,7 @@ def _scale_down_while_decoding(image):
         target = _fitted(image.size, side)
         scale = _jpeg_scale(image.size, target)
         decoded = tuple(-(-n // scale) for n in image.size)
-        if scale == 8 or _bytes_held(image.mode, decoded, image.info) <= MAX_DECODE_BYTES:
+        if scale == 8 or _bytes_held(image.mode, decoded) <= MAX_DECODE_BYTES:
             break
         side //= 2
     image.draft(None, target)
@@ -253,14 +255,10 @@ def _jpeg_scale(size, target):
     return next(scale for scale in (8, 4, 2, 1) if fits >= scale)
 
 
-def _bytes_held(mode, size, info):
+def _bytes_held(mode, size):
     """Memory a decode of `size` holds at its peak: Pillow keeps 1 byte a pixel in modes L, P
-    and 1, and 4 in the others; palette and 1-bit images are converted whole before resizing,
-    and transparent ones resized through a premultiplied copy."""
-    pixels = size[0] * size[1]
-    transparent = mode in ("RGBA", "LA", "PA") or (mode == "P" and "transparency" in info)
-    per_pixel = {"L": 1, "1": 2, "P": 5}.get(mode, 4) + (4 if transparent else 0)
-    return pixels * per_pixel
+    and 1, and 4 in the others; palette and 1-bit images are converted whole before resizing."""
+    return size[0] * size[1] * {"L": 1, "1": 2, "P": 5}.get(mode, 4)
 
 
 def _upright_and_clean(image, name):
