@@ -111,8 +111,8 @@ def build(media):
         grant_role(user, role, scope, by=None, organisation=organisation)
         return user
 
-    worker = staff("community_worker", "13800000001", "王书记", Role.COMMUNITY_WORKER, lf,
-                   committee)  # fmt: skip
+    community_worker = staff("community_worker", "13800000001", "王书记", Role.COMMUNITY_WORKER,
+                             lf, committee)  # fmt: skip
     staff("grid_worker", "13800000002", "王网格", Role.GRID_WORKER, grid)
     staff("grid_worker_elsewhere", "13800000004", "张网格", Role.GRID_WORKER, grid2)
     staff("property_staff", "13800000003", "谢经理", Role.PROPERTY_STAFF, j5, company)
@@ -145,16 +145,16 @@ def build(media):
         "LF-2026-000002", "小区游乐场的地胶破损了，孩子容易摔倒，希望更换。",
         suggested_category=category, **mine,
     )  # fmt: skip
-    suggestion_actions.dispatch(dispatched, by=worker, owner=company)
+    suggestion_actions.dispatch(dispatched, by=community_worker, owner=company)
     o["answered"] = answered = suggestion("LF-2026-000003", "路灯不亮了。", **mine)
-    suggestion_actions.answer(answered, by=worker, text="已经修好了。")
+    suggestion_actions.answer(answered, by=community_worker, text="已经修好了。")
     o["foreign"] = suggestion("OT-2026-000001", "其他社区的建议。", community=other)
     o["private_photo"] = _photo(w, submitted, public=False)
     o["public_photo"] = _photo(w, dispatched, public=True)
 
     # Polls of J5's homes (孙阿姨 and 钱先生 vote): a draft yes/no, an open one of two options
     # with a ballot conflict, a closed one.
-    def poll(question, community=lf, by=worker, method=Method.YES_NO, **scope):
+    def poll(question, community=lf, by=community_worker, method=Method.YES_NO, **scope):
         now = timezone.now()
         return vote_actions.create_poll(
             community=community, by=by, question=question, method=method,
@@ -167,7 +167,7 @@ def build(media):
         "游乐场换哪种地胶？", compound=j5, method=Method.SINGLE,
         options=[{"title": "EPDM颗粒"}, {"title": "悬浮拼装地板"}],
     )  # fmt: skip
-    vote_actions.open_poll(open_poll, by=worker)
+    vote_actions.open_poll(open_poll, by=community_worker)
     o["option"] = option = open_poll.options.order_by("order").first()
     option.image.save("yes.jpg", _content(), save=True)
     o["conflict"] = Conflict.objects.create(
@@ -177,20 +177,25 @@ def build(media):
         paper_serial="J5-0001",
     )
     o["closed"] = closed = poll("是否同意延长垃圾清运时间？", compound=j5)
-    vote_actions.open_poll(closed, by=worker)
-    vote_actions.close_poll(closed, by=worker, reason="业主大会决定提前结束")
+    vote_actions.open_poll(closed, by=community_worker)
+    vote_actions.close_poll(closed, by=community_worker, reason="业主大会决定提前结束")
     o["foreign_poll"] = foreign_poll = poll("其他社区的投票？", community=other, by=other_worker)
     vote_actions.open_poll(foreign_poll, by=other_worker)
 
-    # The round table in five days, announced, 孙阿姨 registered; one of the other community.
+    # The round table in five days, announced, 孙阿姨 registered; next month's, a draft; one of
+    # the other community.
     day = timezone.localdate() + timedelta(days=5)
     o["meeting"] = meeting = meeting_actions.schedule_meeting(
-        lf, by=worker, kind=Kind.ROUND_TABLE, title="星空圆桌", day=day, place="居民议事厅",
-        draft=True,
+        lf, by=community_worker, kind=Kind.ROUND_TABLE, title="星空圆桌", day=day,
+        place="居民议事厅", draft=True,
     )  # fmt: skip
-    meeting_actions.announce_meeting(meeting, by=worker)
+    meeting_actions.announce_meeting(meeting, by=community_worker)
     meeting.refresh_from_db()
     meeting_actions.register(meeting, by=resident)
+    o["draft_meeting"] = meeting_actions.schedule_meeting(
+        lf, by=worker, kind=Kind.ROUND_TABLE, title="下月圆桌（草稿）", day=day + timedelta(days=28),
+        place="居民议事厅", draft=True,
+    )  # fmt: skip
     o["foreign_meeting"] = meeting_actions.schedule_meeting(
         other, by=other_worker, kind=Kind.ROUND_TABLE, title="其他圆桌", day=day, place="活动室"
     )
