@@ -193,8 +193,8 @@ def build(media):
     meeting.refresh_from_db()
     meeting_actions.register(meeting, by=resident)
     o["draft_meeting"] = meeting_actions.schedule_meeting(
-        lf, by=worker, kind=Kind.ROUND_TABLE, title="下月圆桌（草稿）", day=day + timedelta(days=28),
-        place="居民议事厅", draft=True,
+        lf, by=community_worker, kind=Kind.ROUND_TABLE, title="下月圆桌（草稿）",
+        day=day + timedelta(days=28), place="居民议事厅", draft=True,
     )  # fmt: skip
     o["foreign_meeting"] = meeting_actions.schedule_meeting(
         other, by=other_worker, kind=Kind.ROUND_TABLE, title="其他圆桌", day=day, place="活动室"
