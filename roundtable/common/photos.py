@@ -30,8 +30,8 @@ Image.MAX_IMAGE_PIXELS = MAX_PHOTO_PIXELS
 # Memory one decode may hold at its peak (issue 13: a legal 8300 × 8400 PNG took ~900 MB and
 # 3.8 s), so a gunicorn worker (about 80 MB) stays under 150 MB with the smaller copy and the
 # encoding: a JPEG decodes at 1/2, 1/4 or 1/8 of its size (50 MP at 1/4, 12 MP at 1/2), other
-# formats only whole, so a PNG, WebP or GIF has at most 10 MP (bench/photos.py measures it).
-MAX_DECODE_BYTES = 40_000_000
+# formats only whole, so a PNG, WebP or GIF has at most 8 MP (bench/photos.py measures it).
+MAX_DECODE_BYTES = 32_000_000
 # Decodes running at once in one process (threads of a server, of a task worker): each may hold
 # MAX_DECODE_BYTES, so a second waits for the first instead of doubling the peak.
 DECODES_AT_ONCE = 1
