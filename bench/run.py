@@ -66,7 +66,15 @@ RATE_BUDGETS = {key: "public_rate" for key in ("page", "public_list", "public_pa
 # the labelled pairs, which the suite checks on a few rows only.
 # The 1,000,000-ballot tally and the figures page with 1,000,000 suggestions come last: they
 # insert their rows first.
-MODULES_BEFORE_IMPORT = ["bench.duplicates", "bench.duplicate_quality", "bench.meetings"]
+# bench.photos and bench.faults (issue 13) each start a gunicorn of their own: one worker whose
+# peak memory is one photo's, and one whose workers are killed under load.
+MODULES_BEFORE_IMPORT = [
+    "bench.duplicates",
+    "bench.duplicate_quality",
+    "bench.meetings",
+    "bench.photos",
+    "bench.faults",
+]
 MODULES_LAST = ["bench.votes", "bench.metrics_scale"]
 
 
