@@ -129,6 +129,8 @@ SEE_HERS = {"resident", "community_worker", "grid_worker", "building_leader",
 SEE_DISPATCHED = SEE_HERS | {"property_staff"}
 # Officers of the J5 polls: who runs polls or enters ballots in J5 (votes/views_common).
 J5_OFFICERS = {"community_worker", "owners_committee_member"}
+# Who sees lf's draft meetings without organising them community-wide.
+DRAFT_SEEN = {"grid_worker", "grid_worker_elsewhere", "party_secretary"}
 LF_AND_OTHER_WORKERS = {"community_worker", "other_community_worker"}
 MISSING_CODE = ["nowhere"]
 
@@ -152,10 +154,14 @@ ROUTES.update({
         {"community_worker", "party_secretary", "other_community_worker"})),  # fmt: skip
     "meetings:manage": R(pk("meeting"), missing=MP, post={}, knows=ALL,
                          expect=only({"community_worker"})),
-    "meetings:edit": R(pk("meeting"), missing=MP, post={}, knows=ALL,
-                       expect=only({"community_worker"})),
-    "meetings:announce": R(pk("meeting"), missing=MP, get=False, post={}, knows=ALL,
-        expect=only({"community_worker"}, Redirect("/work/meetings/{meeting.pk}/"))),
+    # A draft is for those who organise meetings in lf (its grid workers and J5's secretary
+    # see it, and may not change this one); others get a 404, as for a missing meeting.
+    "meetings:edit": R(pk("draft_meeting"), missing=MP, post={}, knows=DRAFT_SEEN,
+        expect={**only({"community_worker"}, others=404), **dict.fromkeys(DRAFT_SEEN, 403)}),
+    "meetings:announce": R(pk("draft_meeting"), missing=MP, get=False, post={},
+        knows=DRAFT_SEEN, expect={**only({"community_worker"},
+        Redirect("/work/meetings/{draft_meeting.pk}/"), 404),
+        **dict.fromkeys(DRAFT_SEEN, 403)}),
     "meetings:hold": R(pk("meeting"), missing=MP, get=False, post={}, knows=ALL,
         expect=only({"community_worker"}, Redirect("/work/meetings/{meeting.pk}/"))),
     "meetings:cancel": R(pk("meeting"), missing=MP, post={}, knows=ALL,
