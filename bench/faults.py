@@ -6,13 +6,14 @@ PostgreSQL database with the demo community `lf` loaded, and:
 1. logs RESIDENTS of the demo's residents in (bench/sessions.py, in a `python -m bench.faults
    sessions` subprocess): a Cookie header, the CSRF secret and their home each;
 2. serves the database as run.py does (serve.WORKERS sync workers);
-3. runs CLIENTS client threads for SECONDS: each posts the resident's suggestion form
+3. runs CLIENTS client threads for WARMUP_SECONDS (every worker's first requests load its URLs,
+   templates and translations), then for SECONDS: each posts the resident's suggestion form
    (POST /suggestions/new/) as the next resident of its own share, with a fresh idempotency key
    per suggestion, as a newly rendered form carries, and a text naming it. A post that fails
    (the connection dropped or reset, a timeout, a 5xx) is sent again, the same body and key,
    as a phone resends a form whose answer never came, up to RETRIES times;
-4. meanwhile SIGKILLs a busy gunicorn worker at each of KILL_AT seconds (the master starts
-   another: a worker lost with the requests it held, as the OOM killer or a crash does);
+4. meanwhile (after the warm-up) SIGKILLs a busy gunicorn worker at each of KILL_AT seconds (the
+   master starts another: a worker lost with the requests it held, as the OOM killer does);
 5. reads the database: every 302's suggestion (the reference in its Location) must be stored,
    under the key it was posted with; no key may have two suggestions; and every other answer
    (a 200 is the form shown again, i.e. refused) is counted, each of which fails the run.
@@ -43,7 +44,7 @@ COMMUNITY = "lf"
 NEW_PATH = "/suggestions/new/"
 RESIDENTS = 2_000
 CLIENTS = 16
-SECONDS = 15
+WARMUP_SECONDS, SECONDS = 3, 15
 KILL_AT = (4, 9)
 RETRIES = 5
 ZERO = {"op": "<=", "limit": 0}
@@ -62,12 +63,17 @@ def run(env):
     residents = _sessions(env, RESIDENTS)
     port = serve.free_port()
     process = serve.start_gunicorn(env, port)
+    half = len(residents) // 2
     try:
         serve.wait_until_ready(process, port)
-        outcome = _load(port, residents, process.pid)
+        warm = _load(port, residents[half:], process.pid, WARMUP_SECONDS, kill_at=())
+        outcome = _load(port, residents[:half], process.pid, SECONDS, kill_at=KILL_AT)
     finally:
         serve.stop(process)
-    checked = _check(env, outcome["answered"], outcome["keys"])
+    checked = _check(
+        env, {**warm["answered"], **outcome["answered"]}, warm["keys"] + outcome["keys"]
+    )
+    outcome["failed"] += warm["failed"]
     figures = {**{k: v for k, v in outcome.items() if k not in ("answered", "keys")}, **checked}
     log(json.dumps(figures))
     return _rows(figures)
@@ -91,9 +97,10 @@ def _rows(figures):
     ]  # fmt: skip
 
 
-def _load(port, residents, master_pid):
-    """CLIENTS threads posting for SECONDS while a killer thread kills workers at KILL_AT."""
-    deadline = time.monotonic() + SECONDS
+def _load(port, residents, master_pid, seconds, *, kill_at):
+    """CLIENTS threads posting for `seconds` while a killer thread kills a worker at each of
+    `kill_at` seconds."""
+    deadline = time.monotonic() + seconds
     answered, keys, counts = {}, [], {"resent": 0, "failed": 0, "killed": 0}
     lock = threading.Lock()
 
@@ -123,7 +130,7 @@ def _load(port, residents, master_pid):
 
     def killer():
         started = time.monotonic()
-        for at in KILL_AT:
+        for at in kill_at:
             time.sleep(max(0, started + at - time.monotonic()))
             victim = _busy_worker(master_pid)
             if victim:
