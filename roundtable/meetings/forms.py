@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from roundtable.common.text import CleanTextField
 from roundtable.people.forms import PhoneField
 from roundtable.people.models import Organisation, Role, User
 from roundtable.suggestions.models import Status as SuggestionStatus
@@ -44,8 +45,8 @@ class MeetingForm(forms.Form):
     """Schedule or change a meeting: 19:00–21:00 unless other times are given."""
 
     kind = forms.ChoiceField(label=_("Kind of meeting"), choices=Kind.choices)
-    title = forms.CharField(label=_("Title"), max_length=200)
-    description = forms.CharField(
+    title = CleanTextField(label=_("Title"), max_length=200)
+    description = CleanTextField(
         label=_("Description"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
@@ -56,7 +57,7 @@ class MeetingForm(forms.Form):
         label=_("Station"), queryset=None, required=False,
         help_text=_("A station session is held at its station."),
     )  # fmt: skip
-    place = forms.CharField(
+    place = CleanTextField(
         label=_("Place"), max_length=200, required=False,
         help_text=_("e.g. the residents' meeting hall"),
     )  # fmt: skip
@@ -152,7 +153,7 @@ def initial_of(meeting):
 
 
 class CancelForm(forms.Form):
-    reason = forms.CharField(
+    reason = CleanTextField(
         label=_("Why is it cancelled?"), max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Everyone registered or waiting gets this by SMS."),
@@ -166,8 +167,8 @@ class MinutesPlanned(forms.IntegerField):
 
 
 class FreeItemForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
-    note = forms.CharField(
+    title = CleanTextField(label=_("Title"), max_length=200)
+    note = CleanTextField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     minutes_planned = MinutesPlanned()
@@ -194,7 +195,7 @@ class SuggestionItemForm(forms.Form):
 class HotTopicForm(forms.Form):
     """A proposed hot topic accepted as an item: the suggestions it gathers, and a title."""
 
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = CleanTextField(label=_("Title"), max_length=200)
     suggestions = forms.CharField(widget=forms.HiddenInput)
     minutes_planned = MinutesPlanned()
 
@@ -229,7 +230,7 @@ class OptionalPhoneField(PhoneField):
 
 
 class WalkInForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50, required=False)
+    name = CleanTextField(label=_("Name"), max_length=50, required=False)
     phone = OptionalPhoneField(
         required=False, help_text=_("A number already known here is matched to its person.")
     )
@@ -257,10 +258,10 @@ class RegisteredForm(forms.Form):
 class OpinionForm(forms.Form):
     item = forms.ModelChoiceField(queryset=None, widget=forms.HiddenInput)
     stance = forms.ChoiceField(label=_("Stance"), choices=Stance.choices, widget=forms.RadioSelect)
-    text = forms.CharField(
+    text = CleanTextField(
         label=_("Opinion"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-    speaker_name = forms.CharField(
+    speaker_name = CleanTextField(
         label=_("Speaker"), max_length=50, required=False,
         help_text=_("Leave empty for an anonymous opinion."),
     )  # fmt: skip
@@ -273,7 +274,7 @@ class OpinionForm(forms.Form):
 class LivePollForm(forms.Form):
     """A yes/no vote of the people checked in, shown live on the hall's screen."""
 
-    question = forms.CharField(label=_("Question to vote on"), max_length=200)
+    question = CleanTextField(label=_("Question to vote on"), max_length=200)
     minutes = forms.TypedChoiceField(
         label=_("Voting time"), choices=LIVE_POLL_MINUTES, coerce=int, initial=15
     )
@@ -301,7 +302,7 @@ def live_poll_fields(meeting, data):
 
 
 class MinutesForm(forms.Form):
-    text = forms.CharField(
+    text = CleanTextField(
         label=_("Minutes (Markdown)"), required=False, max_length=50000,
         widget=forms.Textarea(attrs={"rows": 14}),
         help_text=_(
@@ -312,7 +313,7 @@ class MinutesForm(forms.Form):
 
 
 class ResolutionForm(forms.Form):
-    text = forms.CharField(
+    text = CleanTextField(
         label=_("Resolution"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
     agenda_item = forms.ModelChoiceField(
@@ -329,7 +330,7 @@ class ActionItemForm(forms.Form):
 
     field_order = ["resolution", "text", "owner", "due", "compound"]
 
-    text = forms.CharField(
+    text = CleanTextField(
         label=_("What is to be done"), max_length=1800, widget=forms.Textarea(attrs={"rows": 2})
     )
     resolution = forms.ModelChoiceField(label=_("Carries out resolution"), queryset=None)

@@ -3,6 +3,8 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
+from roundtable.common.text import CleanTextField
+
 from . import throttle
 from .ages import check_birth_year
 from .phones import normalize_phone, validate_mobile
@@ -82,7 +84,7 @@ class AdminLoginForm(AdminAuthenticationForm):
 
 
 class BirthYearForm(forms.Form):
-    birth_year = forms.CharField(
+    birth_year = CleanTextField(
         label=_("Year of birth (optional)"),
         required=False,
         max_length=5,

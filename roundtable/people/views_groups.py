@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from roundtable.common.text import CleanTextField
+
 from . import actions
 from .forms import PhoneField
 from .models import ConstituencyGroup, Residency, User
@@ -23,7 +25,7 @@ MEMBERS_PER_PAGE = 50
 
 
 class GroupNameForm(forms.Form):
-    name = forms.CharField(
+    name = CleanTextField(
         label=gettext_lazy("Group name"),
         max_length=ConstituencyGroup._meta.get_field("name").max_length,
         error_messages={

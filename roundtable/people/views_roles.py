@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from roundtable.common.text import CleanTextField
 from roundtable.places.models import Building, Compound, Grid
 
 from . import actions
@@ -41,7 +42,7 @@ def scope_from_key(community, key):
 
 class GrantRoleForm(forms.Form):
     phone = PhoneField()
-    name = forms.CharField(
+    name = CleanTextField(
         label=gettext_lazy("Name"),
         max_length=50,
         required=False,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roundtable.common.idempotency import IdempotencyKeyField
 from roundtable.common.photos import PhotosField
+from roundtable.common.text import CleanTextField
 from roundtable.places.models import Building
 
 from .intake import MAX_TEXT
@@ -15,7 +16,7 @@ ELSEWHERE = "elsewhere"
 
 
 class SuggestionForm(forms.Form):
-    text = forms.CharField(
+    text = CleanTextField(
         label=_("What is the matter?"),
         max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 6}),
@@ -99,7 +100,7 @@ class RatingForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose one of the three answers.")},
     )
-    comment = forms.CharField(
+    comment = CleanTextField(
         label=_("Comment (optional)"),
         required=False,
         max_length=1000,

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from roundtable.common.idempotency import IdempotencyKeyField
 from roundtable.common.photos import PhotosField
+from roundtable.common.text import CleanTextField
 from roundtable.people.models import Organisation
 from roundtable.places.models import Station
 
@@ -21,7 +22,7 @@ class DispatchForm(forms.Form):
         label=_("Category"), queryset=Category.objects.none(), required=False
     )
     urgent = forms.BooleanField(label=_("Urgent (accept within 2 hours)"), required=False)
-    note = forms.CharField(label=_("Note for the organisation"), required=False, **NOTE)
+    note = CleanTextField(label=_("Note for the organisation"), required=False, **NOTE)
 
     def __init__(self, suggestion, *args, **kwargs):
         category = suggestion.category or suggestion.suggested_category
@@ -35,61 +36,61 @@ class DispatchForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), **NOTE)
+    reason = CleanTextField(label=_("Reason"), **NOTE)
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Reason (the resident will read it)"), **NOTE)
+    reason = CleanTextField(label=_("Reason (the resident will read it)"), **NOTE)
 
 
 class AnswerForm(forms.Form):
-    text = forms.CharField(label=_("Answer (the resident will read it)"), **NOTE)
+    text = CleanTextField(label=_("Answer (the resident will read it)"), **NOTE)
 
 
 class MergeForm(forms.Form):
-    into = forms.CharField(label=_("Reference of the suggestion to keep"), max_length=30)
+    into = CleanTextField(label=_("Reference of the suggestion to keep"), max_length=30)
 
 
 class NoteForm(forms.Form):
-    note = forms.CharField(label=_("Note"), required=False, **NOTE)
+    note = CleanTextField(label=_("Note"), required=False, **NOTE)
 
 
 class SendBackForm(forms.Form):
-    note = forms.CharField(label=_("What is still missing"), **NOTE)
+    note = CleanTextField(label=_("What is still missing"), **NOTE)
 
 
 class DecisionForm(forms.Form):
     approve = forms.TypedChoiceField(
         choices=[("1", _("Approve")), ("0", _("Refuse"))], coerce=lambda v: v == "1"
     )
-    note = forms.CharField(label=_("Note"), required=False, **NOTE)
+    note = CleanTextField(label=_("Note"), required=False, **NOTE)
 
 
 class ExtensionForm(forms.Form):
     until = forms.DateField(label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"}))
-    reason = forms.CharField(label=_("Reason"), **NOTE)
+    reason = CleanTextField(label=_("Reason"), **NOTE)
 
 
 class RespondForm(forms.Form):
-    result = forms.CharField(label=_("What was done (the resident will read it)"), **NOTE)
+    result = CleanTextField(label=_("What was done (the resident will read it)"), **NOTE)
     photos = PhotosField(label=_("Photos of the result (up to 6)"))
 
 
 class SlipForm(forms.Form):
-    where = forms.CharField(
+    where = CleanTextField(
         label=_("Room"),
         required=False,
         max_length=60,
         help_text=_("Compound, building and room, e.g. “J5 1栋 301”."),
     )
-    phone = forms.CharField(
+    phone = CleanTextField(
         label=_("Mobile number"),
         required=False,
         max_length=11,
         help_text=_("The last 4 digits or the whole number."),
     )
     anonymous = forms.BooleanField(label=_("Anonymous slip"), required=False)
-    text = forms.CharField(
+    text = CleanTextField(
         label=_("What the slip says"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
     )
     photo = PhotosField(label=_("Photo of the slip"), max_count=1)

@@ -6,22 +6,35 @@ question (ballots.validated), so a refusal reads the same whichever page it came
 """
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from roundtable.common.dates import cn_datetime
 from roundtable.common.photos import PhotosField
+from roundtable.common.text import CleanTextField
 from roundtable.people.permissions import Perm, buildings_in_scope, may
 
 from .models import Method, Poll
 from .rules.choices import SCORE_MAX, SCORE_MIN
 
 MAX_OPTIONS = 20
+MAX_DESCRIPTION = 5000  # a poll's description; an option's, a clause or a reason: MAX_NOTE
+MAX_NOTE = 2000
 ANSWERS = (("yes", _("Agree")), ("no", _("Disagree")), ("abstain", _("Abstain")))
 WHEN = {"type": "datetime-local"}
 
 
 def _when():
     return forms.DateTimeInput(attrs=WHEN, format="%Y-%m-%dT%H:%M")
+
+
+def _model_text(name, max_length, rows):
+    """A clean-text field for the Poll model field `name`, with its label and help text."""
+    model_field = Poll._meta.get_field(name)
+    return CleanTextField(
+        label=capfirst(model_field.verbose_name), help_text=model_field.help_text,
+        required=False, max_length=max_length, widget=forms.Textarea(attrs={"rows": rows}),
+    )  # fmt: skip
 
 
 class PollForm(forms.ModelForm):
@@ -32,6 +45,8 @@ class PollForm(forms.ModelForm):
         required=False,
         help_text=_("Needed for the attendees' electorate and for a show of hands."),
     )
+    description = _model_text("description", MAX_DESCRIPTION, rows=4)
+    policy_clause = _model_text("policy_clause", MAX_NOTE, rows=2)
 
     class Meta:
         model = Poll
@@ -41,9 +56,8 @@ class PollForm(forms.ModelForm):
             "changeable", "visibility", "rule", "non_voter_policy", "policy_clause", "quorum",
             "threshold", "advisory",
         ]  # fmt: skip
+        field_classes = {"question": CleanTextField}
         widgets = {
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "policy_clause": forms.Textarea(attrs={"rows": 2}),
             "opens_at": _when(),
             "closes_at": _when(),
             "groups": forms.CheckboxSelectMultiple,
@@ -103,10 +117,11 @@ class OptionForm(forms.Form):
     """One option; a row left blank is skipped, so the form can offer a few spare rows."""
 
     existing = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    title = forms.CharField(label=_("Option"), max_length=200, required=False)
-    description = forms.CharField(
-        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+    title = CleanTextField(label=_("Option"), max_length=200, required=False)
+    description = CleanTextField(
+        label=_("Description"), required=False, max_length=MAX_NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
     estimated_cost = forms.DecimalField(
         label=_("Estimated cost (yuan)"), max_digits=12, decimal_places=2, min_value=0,
         required=False,
@@ -225,7 +240,7 @@ class VoteForm(BallotForm):
 
 
 class PaperBallotForm(BallotForm):
-    serial = forms.CharField(
+    serial = CleanTextField(
         label=_("Serial number on the ballot sheet"),
         max_length=30,
         help_text=_("As printed at the top of the sheet, e.g. 12-00034."),
@@ -250,24 +265,26 @@ class HandsForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    reason = forms.CharField(
+    reason = CleanTextField(
         label=_("Why it closes before its closing time"),
         required=False,
+        max_length=MAX_NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Needed only before the closing time; it is published with the result."),
     )
 
 
 class ResolveForm(forms.Form):
-    resolution = forms.CharField(
+    resolution = CleanTextField(
         label=_("How it was settled"),
+        max_length=MAX_NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Write down how the conflict was settled.")},
     )
 
 
 class ReceiptForm(forms.Form):
-    code = forms.CharField(
+    code = CleanTextField(
         label=_("Your receipt code"),
         max_length=30,
         help_text=_("The code shown after you voted, or printed on your ballot sheet's stub."),

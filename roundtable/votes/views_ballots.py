@@ -142,8 +142,8 @@ def resolve(request, pk, conflict):
     require(request.user, Perm.RUN_POLL, poll)
     found = get_object_or_404(poll.conflicts, pk=conflict)
     form = ResolveForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Write down how the conflict was settled."))
+    if not form.is_valid():  # empty (its message asks for it), or too long
+        messages.error(request, " ".join(form.errors["resolution"]))
     else:
         resolution = form.cleaned_data["resolution"]
         call = lambda: actions.resolve_conflict(found, by=request.user, resolution=resolution)  # noqa: E731

