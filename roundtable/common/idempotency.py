@@ -45,10 +45,14 @@ def key_model_field():
 
 
 def unique_key_per_person(person_field, *, name, condition=None):
-    """One row per person and key (rows without a key are not constrained)."""
+    """One row per person and key (rows without a key are not constrained).
+
+    The key leads the index, so a lookup by key finds its row by the index whichever person
+    field it is scoped by; led by the person, a lookup by key read every keyed row.
+    """
     keyed = ~Q(**{KEY_FIELD: ""})
     return models.UniqueConstraint(
-        fields=[person_field, KEY_FIELD],
+        fields=[KEY_FIELD, person_field],
         condition=keyed & condition if condition is not None else keyed,
         name=name,
     )
