@@ -76,6 +76,8 @@ class Route:
     args: Callable = lambda w: []  # the arguments, from the world
     expect: dict = field(default_factory=dict)  # persona → answer
     missing: Callable | None = None  # the arguments naming a missing object
+    # The arguments naming the object under the other community's address: answered as missing.
+    elsewhere: Callable | None = None
     post: dict | Callable | None = None  # the data to POST (or a function of the world)
     get: bool = True  # False for a POST-only route: `expect` then answers the POST
     post_expect: dict = field(default_factory=dict)  # the POST's answer where it differs
@@ -95,6 +97,15 @@ def pk(name):
 
 def code_pk(name, code="lf"):
     return lambda w: [code, w.objects[name].pk]
+
+
+def on_lf(name):
+    """The object `name` at lf's address; missing there; and at the other community's."""
+    return {
+        "args": code_pk(name),
+        "missing": lambda w: ["lf", MISSING_PK],
+        "elsewhere": code_pk(name, "other"),
+    }
 
 
 def ref(name):
@@ -181,21 +192,19 @@ ROUTES.update({
     "meetings:public_list": R(ON_LF, missing=lambda w: MISSING_CODE, expect=everyone(200)),
     "meetings:community_feed": R(ON_LF, missing=lambda w: MISSING_CODE, expect=everyone(200)),
     "meetings:figures": R(ON_LF, missing=lambda w: MISSING_CODE, expect=everyone(200)),
-    "meetings:detail": R(code_pk("meeting"), missing=lambda w: ["lf", MISSING_PK],
-                         expect=everyone(200)),
-    "meetings:ics": R(code_pk("meeting"), missing=lambda w: ["lf", MISSING_PK],
-                      expect=everyone(200)),
-    "meetings:register": R(code_pk("meeting"), missing=lambda w: ["lf", MISSING_PK], get=False,
+    "meetings:detail": R(**on_lf("meeting"), expect=everyone(200)),
+    "meetings:ics": R(**on_lf("meeting"), expect=everyone(200)),
+    "meetings:register": R(**on_lf("meeting"), get=False,
         post={}, expect=logged_in(Redirect("/c/lf/meetings/{meeting.pk}/"))),  # fmt: skip
     # Only 孙阿姨 holds a registration to cancel.
-    "meetings:unregister": R(code_pk("meeting"), missing=lambda w: ["lf", MISSING_PK], get=False,
+    "meetings:unregister": R(**on_lf("meeting"), get=False,
         post={}, knows=ALL, expect={**logged_in(404),
         "resident": Redirect("/c/lf/meetings/{meeting.pk}/")}),  # fmt: skip
     # The agenda is not published yet: its organiser alone sees the printable one.
-    "meetings:agenda_print": R(code_pk("meeting"), missing=lambda w: ["lf", MISSING_PK],
+    "meetings:agenda_print": R(**on_lf("meeting"),
         knows=ALL, expect={**everyone(404), "community_worker": 200}),  # fmt: skip
     # No minutes approved yet: nobody's business.
-    "meetings:notice": R(code_pk("meeting"), missing=lambda w: ["lf", MISSING_PK],
+    "meetings:notice": R(**on_lf("meeting"),
                          expect=everyone(404)),
     # The poster's check-in page answers everyone; the POST tells each what to do next.
     "meetings:check_in": R(lambda w: [w.meeting.check_in_token],
@@ -238,16 +247,16 @@ ROUTES.update({
     "votes:image": R(lambda w: [w.poll.pk, w.option.pk],
                      missing=lambda w: [w.poll.pk, MISSING_PK], expect=everyone(200)),
     "votes:public_list": R(ON_LF, missing=lambda w: MISSING_CODE, expect=everyone(200)),
-    "votes:results": R(code_pk("poll"), missing=lambda w: ["lf", MISSING_PK],
+    "votes:results": R(**on_lf("poll"),
                        expect=everyone(200)),
-    "votes:live": R(code_pk("poll"), missing=lambda w: ["lf", MISSING_PK], expect=everyone(200)),
-    "votes:live_panel": R(code_pk("poll"), missing=lambda w: ["lf", MISSING_PK],
+    "votes:live": R(**on_lf("poll"), expect=everyone(200)),
+    "votes:live_panel": R(**on_lf("poll"),
                           expect=everyone(200)),
-    "votes:notice": R(code_pk("closed"), missing=lambda w: ["lf", MISSING_PK],
+    "votes:notice": R(**on_lf("closed"),
                       expect=everyone(200)),
-    "votes:ballots_csv": R(code_pk("closed"), missing=lambda w: ["lf", MISSING_PK],
+    "votes:ballots_csv": R(**on_lf("closed"),
                            expect=everyone(200)),
-    "votes:receipts": R(code_pk("closed"), missing=lambda w: ["lf", MISSING_PK],
+    "votes:receipts": R(**on_lf("closed"),
                         expect=everyone(200)),
     # Suggestions, residents. The form needs a community: a home's, or ?community= (none given
     # here, and staff have no home, so 404: "open the form from your community's page").
@@ -267,7 +276,8 @@ ROUTES.update({
         missing=lambda w: [w.dispatched.reference, MISSING_PK], expect=everyone(200)),
     "suggestions:public": R(ON_LF, missing=lambda w: MISSING_CODE, expect=everyone(200)),
     "suggestions:public_detail": R(lambda w: ["lf", w.dispatched.reference],
-        missing=lambda w: ["lf", MISSING_REF], expect=everyone(200)),
+        missing=lambda w: ["lf", MISSING_REF],
+        elsewhere=lambda w: ["other", w.dispatched.reference], expect=everyone(200)),
     # Suggestions, staff: who sees the suggestion but may not take the step gets 403, the
     # others 404 as for a missing one.
     "suggestions:triage": R(expect=only(LF_AND_OTHER_WORKERS)),
@@ -317,7 +327,7 @@ ROUTES.update({
                       expect=only({"community_worker"}, others=404)),
     "people:group_rename": R(pk("group"), missing=MP, post={},
                              expect=only({"community_worker"}, others=404)),
-    "people:group_move": R(pk("group"), missing=MP, get=False, post={"offset": "1"},
+    "people:group_move": R(pk("group"), missing=MP, get=False, post={"direction": "down"},
         expect=only({"community_worker"}, Redirect("/work/groups/"), 404)),
     "people:group_delete": R(pk("group"), missing=MP, post={},
         expect=only({"community_worker"}, others=404),
@@ -420,17 +430,18 @@ class Asker:
         self.world = world
         self.client = Client(raise_request_exception=False)
 
-    def ask(self, persona, method, url, data=None):
+    def ask(self, persona, method, url, data=None, watch=False):
+        """The answer, and what the request changed when `watch` (else nothing is compared)."""
         self.client.cookies.clear()
         if persona in self.world.sessions:
             self.client.cookies[settings.SESSION_COOKIE_NAME] = self.world.sessions[persona]
         with transaction.atomic():
-            before = fingerprint() if method == "post" else None
+            before = fingerprint() if watch else None
             if method == "post":
                 response = self.client.post(url, data or {})
             else:
                 response = self.client.get(url)
-            after = fingerprint() if method == "post" else None
+            after = fingerprint() if watch else None
             transaction.set_rollback(True)
         changed = sorted(k for k in (before or {}) if before[k] != after[k])
         return answer_of(response), changed
@@ -452,12 +463,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         with transaction.atomic():
             built = world_module.build(media)
-            built.sessions = logged_in(built.people)
+            built.sessions = sessions_of(built.people)
             yield built
             transaction.set_rollback(True)
 
 
-def logged_in(people):
+def sessions_of(people):
     """A session per persona, made once: each request then only sets its cookie."""
     sessions = {}
     for persona, user in people.items():
@@ -526,34 +537,37 @@ def _check(asker, name, route, only=None):
     `only`: (asked, personas), the cases of one finding; else every case but the findings'.
     """
     w = asker.world
-    url = reverse(name, args=route.args(w))
-    missing_url = reverse(name, args=route.missing(w)) if route.missing else None
+    urls = {"": reverse(name, args=route.args(w))}
+    if route.missing:
+        urls["missing "] = reverse(name, args=route.missing(w))
+    if route.elsewhere:
+        urls["elsewhere "] = reverse(name, args=route.elsewhere(w))
     data = route.post(w) if callable(route.post) else route.post
     skipped = {(asked, p) for (n, asked, ps) in FINDINGS if n == name for p in ps}
     problems, seen = [], {}
     methods = (["get"] if route.get else []) + (["post"] if route.post is not None else [])
     for method in methods:
-        for asked in (method, f"missing {method}") if missing_url else (method,):
+        for variant, url in urls.items():
+            asked = variant + method
             for persona in PERSONAS:
                 if only is not None and (asked != only[0] or persona not in only[1]):
                     continue
                 if only is None and (asked, persona) in skipped:
                     continue
-                expected = _expected(route, method, persona)
+                expected = real = _expected(route, method, persona)
                 if isinstance(expected, Redirect):
                     expected = expected.in_(w)
-                if asked.startswith("missing"):
+                if variant and expected != LOGIN:
+                    # As for a missing object: 404, or the refusal of one not to know of it.
                     known = persona in route.knows or not refused(expected)
-                    real = expected
-                    if expected != LOGIN and (known or not refused(expected)):
-                        expected = 404
-                got, changed = asker.ask(
-                    persona, method, missing_url if asked.startswith("missing") else url, data
-                )
+                    expected = 404 if known else expected
+                # A POST that should be refused is watched: it must change nothing.
+                watch = method == "post" and (refused(expected) or expected == 400)
+                got, changed = asker.ask(persona, method, url, data, watch)
                 seen[(asked, persona)] = got
-                where = f"{method.upper()} {missing_url if asked.startswith('missing') else url}"
-                if asked.startswith("missing"):
-                    where += f" (missing; the real one answers {shown(real)})"
+                where = f"{method.upper()} {url}"
+                if variant:
+                    where += f" ({variant.strip()}; the real one answers {shown(real)})"
                 if method == "post" and route.get and persona not in route.post_expect:
                     # A POST is refused as its GET is; an allowed one is not refused.
                     ok = matches(expected, got) if refused(expected) else not refused(got)
@@ -602,3 +616,10 @@ def test_finding(asker, name, method, personas):
     route = ROUTES[name]
     problems, _ = _check(asker, name, route, only=(method, personas))
     assert not problems, "\n".join(problems)
+
+
+def test_a_watched_post_that_changes_something_is_seen(asker):
+    """The guard of refused POSTs sees changes: the community worker revoking a role is one."""
+    url = reverse("people:revoke_role", args=[asker.world.assignment.pk])
+    got, changed = asker.ask("community_worker", "post", url, {}, watch=True)
+    assert isinstance(got, Redirect) and "roles" in changed, (shown(got), changed)
