@@ -7,6 +7,7 @@ from roundtable.common.idempotency import IdempotencyKeyField
 from roundtable.common.photos import PhotosField
 from roundtable.common.text import CleanTextField
 from roundtable.people.models import Organisation
+from roundtable.people.phones import normalize_phone
 from roundtable.places.models import Station
 
 from .models import Category, Channel
@@ -111,6 +112,10 @@ class SlipForm(forms.Form):
     def __init__(self, communities, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["station"].queryset = Station.objects.filter(community__in=communities)
+
+    def clean_phone(self):
+        """The digits as any keyboard types them: full-width digits and separators normalised."""
+        return normalize_phone(self.cleaned_data["phone"])
 
     def clean(self):
         data = super().clean()

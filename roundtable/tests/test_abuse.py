@@ -14,24 +14,29 @@ The world of world.py is built once per module; each test runs in a savepoint ro
 it, so no case sees another's.
 """
 
+import io
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.forms import BaseForm, BaseFormSet
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from openpyxl import load_workbook
+from PIL import Image
 
 from roundtable.audit.models import Event
 from roundtable.common.idempotency import new_key
 from roundtable.common.text import clean_text
 from roundtable.meetings.models import AgendaItem, Meeting
 from roundtable.people.models import ConstituencyGroup, User
-from roundtable.suggestions.models import ReferenceCounter, Step, Suggestion
+from roundtable.suggestions.models import Photo, ReferenceCounter, Step, Suggestion
 from roundtable.votes.models import Conflict, Option, Poll
 from roundtable.workdays.models import CalendarDay
 
@@ -481,3 +486,173 @@ def _errors(response):
                     if errors:
                         found.append(errors)
     return found
+
+
+# ------------------------------------------------------------------------------- files
+
+
+@dataclass
+class PhotoForm:
+    """A form with a photo field: posted with a valid text, the file in `field`."""
+
+    url: Callable
+    persona: str
+    data: Callable  # world → a valid post without the file
+    field: str
+    photos: Callable  # world → the stored photos' queryset, newest last
+    served: Callable  # (world, photo) → URL serving the photo to `persona`
+    image: str = "image"  # the photo's file attribute
+
+
+PHOTO_FORMS = {
+    "suggestion": PhotoForm(
+        lambda w: reverse("suggestions:new"), "resident",
+        lambda w: {**_suggestion_data(w), "text": f"地胶破了{MARK}"}, "photos",
+        lambda w: Photo.objects.filter(suggestion__text__contains=MARK),
+        lambda w, p: reverse("suggestions:photo", args=[p.suggestion.reference, p.pk]),
+    ),
+    "slip": PhotoForm(
+        lambda w: reverse("suggestions:slip"), "grid_worker",
+        lambda w: {**_slip_data(w), "text": f"纸条：地胶破了{MARK}"}, "photo",
+        lambda w: Photo.objects.filter(suggestion__text__contains=MARK),
+        lambda w, p: reverse("suggestions:photo", args=[p.suggestion.reference, p.pk]),
+    ),
+    "poll_option": PhotoForm(
+        lambda w: reverse("votes:new"), "community_worker",
+        lambda w: _poll_data(w, question=f"换哪种地胶？{MARK}"), "options-0-image",
+        lambda w: Option.objects.filter(poll__question__contains=MARK).exclude(image=""),
+        lambda w, o: reverse("votes:image", args=[o.poll_id, o.pk]),
+    ),
+}  # fmt: skip
+
+
+def _image(fmt, size=(40, 30), mode="RGB"):
+    buffer = io.BytesIO()
+    Image.new(mode, size, "white" if mode == "RGB" else 0).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+def _zip():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("evil.html", "<script>alert(1)</script>")
+    return buffer.getvalue()
+
+
+SCRIPT = b"<html><script>alert(1)</script></html>"
+FILES = {  # name → (file name, a function making its bytes)
+    # 400 megapixels in a few kilobytes: refused from its header, never decoded.
+    "huge_png": ("huge.png", lambda: _image("PNG", (20000, 20000), mode="1")),
+    "empty": ("empty.jpg", lambda: b""),
+    "text_as_jpeg": ("photo.jpg", lambda: b"just some text, not a photo\n" * 10),
+    "html_as_png": ("photo.png", lambda: SCRIPT),
+    "gif_header_then_html": ("photo.gif", lambda: b"GIF89a\x01\x00\x01\x00" + SCRIPT),
+    "jpeg_then_html": ("photo.jpg", lambda: world_module.JPEG + SCRIPT),
+    "png_then_zip": ("photo.png", lambda: _image("PNG") + _zip()),
+    "png_then_script": ("photo.png", lambda: _image("PNG") + SCRIPT),
+}
+_made = {}
+
+
+def _upload(case):
+    name, make = FILES[case]
+    if case not in _made:
+        _made[case] = make()
+    return SimpleUploadedFile(name, _made[case], content_type="image/png")
+
+
+@pytest.mark.parametrize("case", FILES)
+@pytest.mark.parametrize("name", PHOTO_FORMS)
+def test_odd_files_are_refused_or_stored_as_clean_photos(ask, world, name, case):
+    form = PHOTO_FORMS[name]
+    before = Event.objects.count()
+    response = ask(form.persona, form.url(world), {**form.data(world), form.field: _upload(case)})
+    if response.status_code != 302:  # refused: a translated error, nothing stored
+        assert response.status_code in (200, 400), response.status_code
+        assert _errors(response)
+        assert Event.objects.count() == before and not form.photos(world).exists()
+        return
+    assert case not in ("huge_png", "empty", "text_as_jpeg", "html_as_png"), "accepted"
+    (photo,) = form.photos(world)
+    stored = getattr(photo, form.image).read()
+    assert stored.startswith(b"\xff\xd8") and stored.endswith(b"\xff\xd9")  # a JPEG, re-encoded
+    assert b"<script" not in stored and b"PK\x03\x04" not in stored
+    served = ask(form.persona, form.served(world, photo))
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/jpeg"
+    assert served["X-Content-Type-Options"] == "nosniff"
+
+
+SPREADSHEET_FORMS = {
+    "register": lambda w: reverse("people:import_register"),
+    "hotline": lambda w: reverse("suggestions:hotline"),
+}
+SHEETS = {
+    "empty": ("register.xlsx", b""),
+    "html_as_xlsx": ("register.xlsx", SCRIPT),
+    "html_as_csv": ("register.csv", b"\x00\x01\x02" + SCRIPT),
+    "jpeg_as_xlsx": ("register.xlsx", world_module.JPEG),
+    "script": ("register.html", SCRIPT),
+}
+
+
+@pytest.mark.parametrize("case", SHEETS)
+@pytest.mark.parametrize("name", SPREADSHEET_FORMS)
+def test_a_file_that_is_not_a_spreadsheet_is_refused(ask, world, name, case):
+    file_name, content = SHEETS[case]
+    before = Event.objects.count(), Suggestion.objects.count(), User.objects.count()
+    upload = SimpleUploadedFile(file_name, content, content_type="application/octet-stream")
+    response = ask("community_worker", SPREADSHEET_FORMS[name](world), {"file": upload})
+    assert response.status_code in (200, 400), response.status_code
+    assert _errors(response)
+    assert (Event.objects.count(), Suggestion.objects.count(), User.objects.count()) == before
+
+
+# ------------------------------------------------------------------------------- numbers
+
+
+def test_full_width_digits_count_as_digits(ask, world):
+    """A capacity, a minute count, a cost and a year typed with a Chinese keyboard's digits."""
+    meeting = {**_meeting_data(world), "title": f"全角{MARK}", "capacity": "３０",
+               "check_in_opens_before": "６０"}  # fmt: skip
+    assert ask("community_worker", reverse("meetings:new"), meeting).status_code == 302
+    stored = Meeting.objects.get(title__contains=MARK)
+    assert (stored.capacity, stored.check_in_opens_before) == (30, 60)
+
+    poll = _poll_data(world, question=f"全角{MARK}", **{"options-0-estimated_cost": "１２３.５"})
+    assert ask("community_worker", reverse("votes:new"), poll).status_code == 302
+    option = Option.objects.get(poll__question__contains=MARK, title="甲方案")
+    assert str(option.estimated_cost) == "123.50"
+
+    response = ask("resident", reverse("people:birth_year"), {"birth_year": "１９５８"})
+    assert response.status_code == 302
+    world.people["resident"].refresh_from_db()
+    assert world.people["resident"].birth_year == 1958
+
+
+def test_a_full_width_mobile_number_finds_its_person(ask, world):
+    """The grid worker's slip: the last four digits typed full-width find 孙阿姨 (…0001)."""
+    data = {**_slip_data(world), "where": "", "phone": "０００１", "text": f"全角{MARK}"}
+    response = ask("grid_worker", reverse("suggestions:slip"), data)
+    assert response.status_code == 302, _errors(response)
+    assert Suggestion.objects.get(text__contains=MARK).submitter == world.people["resident"]
+
+    data = {"community": "lf", "phone": "１３９ ００００ ０００２", "role": "volunteer",
+            "scope": f"community:{world.community.pk}"}  # fmt: skip
+    response = ask("community_worker", reverse("people:roles") + "?community=lf", data)
+    assert response.status_code == 302, _errors(response)
+    assert world.people["neighbour"].role_assignments.filter(role="volunteer").exists()
+
+
+# ------------------------------------------------------------------------------- exports
+
+
+def test_a_stored_control_character_does_not_break_the_xlsx_export(ask, world):
+    """Text stored before forms cleaned it (or by the 12345 import) still exports."""
+    Suggestion.objects.filter(pk=world.submitted.pk).update(text="楼道\x00灯\x0b坏\x1b了")
+    response = ask("community_worker", reverse("dashboards:export") + "?community=lf")
+    assert response.status_code == 200
+    book = load_workbook(io.BytesIO(b"".join(response.streaming_content)
+                                    if response.streaming else response.content))  # fmt: skip
+    texts = [cell.value for row in book.worksheets[0].iter_rows() for cell in row]
+    assert "楼道灯坏了" in texts
