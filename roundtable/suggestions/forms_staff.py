@@ -88,7 +88,7 @@ class SlipForm(forms.Form):
         label=_("Mobile number"),
         required=False,
         max_length=11,
-        help_text=_("The last 4 digits or the whole number."),
+        help_text=_("The whole number, or its last 4 digits where you may see phones."),
     )
     anonymous = forms.BooleanField(label=_("Anonymous slip"), required=False)
     text = CleanTextField(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from roundtable.common.idempotency import IdempotencyKeyField
 from roundtable.people.models import Residency
 from roundtable.people.permissions import Perm, communities_in_scope, homes_in_scope
+from roundtable.people.phones import is_mobile
 
 from .duplicates import likely_duplicates
 from .forms_staff import SlipForm
@@ -43,8 +44,13 @@ def find_resident(user, where, phone, *, anonymous=False):
     if anonymous:
         return None, home
     living = Residency.objects.filter(home__in=[home] if home else homes)
-    if phone:
-        living = living.filter(user__phone__endswith=phone)
+    if is_mobile(phone):
+        living = living.filter(user__phone=phone)
+    elif phone:
+        # An ending only where the person may see phones: elsewhere numbers are masked, and
+        # trying ending after ending would unmask one a digit at a time.
+        seen = homes_in_scope(user, Perm.SEE_PHONE).values("pk")
+        living = living.filter(user__phone__endswith=phone, home__in=seen)
     people = list(living.select_related("user", "home__unit__building__compound__community")[:2])
     if phone and len(people) != 1:
         message = (
