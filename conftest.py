@@ -110,6 +110,7 @@ def _test_settings(settings, tmp_path):
     # Tasks (an SMS after its commit, …) run at once; a module's own backend takes precedence.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.AUDIT_HEADS_FILE = tmp_path / "audit" / "heads.jsonl"  # never the real var/ file
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     MemoryBackend.outbox.clear()
     cache.clear()

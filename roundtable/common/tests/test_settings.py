@@ -34,6 +34,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         SECRET_KEY="k8W3jQ0vX2pL9mN5bR7tY1uI4oP6aS8dF0gH2jK4lZ6xC8vB0nM2qW4eR6tY8uI0",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/roundtable",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        AUDIT_KEY="Qz5rT8wY2uE4oP7aS1dF3gH6jK9lX0cV5bN8mW2eR4tY7uI1",
         VAR_DIR=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr + result.stdout
