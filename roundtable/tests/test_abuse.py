@@ -34,7 +34,16 @@ from PIL import Image
 from roundtable.audit.models import Event
 from roundtable.common.idempotency import new_key
 from roundtable.common.text import clean_text
-from roundtable.meetings.models import AgendaItem, Meeting
+from roundtable.meetings.actions import add_agenda_item, add_resolution, check_in
+from roundtable.meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    Minutes,
+    Opinion,
+    Resolution,
+)
 from roundtable.people.models import ConstituencyGroup, User
 from roundtable.suggestions.models import Photo, ReferenceCounter, Step, Suggestion
 from roundtable.votes.models import Conflict, Option, Poll
@@ -242,6 +251,79 @@ FORMS: dict[str, Form] = {
             reverse("meetings:agenda", args=[row.meeting_id]),
         ),
     ),  # fmt: skip
+    "opinion": Form(
+        lambda w: reverse("meetings:session", args=[w.meeting.pk]),
+        "community_worker",
+        lambda w: {"action": "opinion", "opinion-item": w.item.pk, "opinion-stance": "for"},
+        "opinion-text",
+        (Opinion, "text"),
+        2000,
+        shown=lambda w, row: ("community_worker", reverse("meetings:session", args=[w.meeting.pk])),
+    ),  # fmt: skip
+    "opinion_speaker": Form(
+        lambda w: reverse("meetings:session", args=[w.meeting.pk]),
+        "community_worker",
+        lambda w: {
+            "action": "opinion",
+            "opinion-item": w.item.pk,
+            "opinion-stance": "for",
+            "opinion-text": "同意",
+        },
+        "opinion-speaker_name",
+        (Opinion, "speaker_name"),
+        50,
+        required=False,
+        shown=lambda w, row: ("community_worker", reverse("meetings:session", args=[w.meeting.pk])),
+    ),  # fmt: skip
+    "live_poll": Form(
+        lambda w: reverse("meetings:session", args=[w.meeting.pk]),
+        "community_worker",
+        lambda w: {"action": "poll", "poll-minutes": "15", "poll-secret": "on"},
+        "poll-question",
+        (Poll, "question"),
+        200,
+    ),
+    "walk_in": Form(
+        lambda w: reverse("meetings:walk_in", args=[w.meeting.pk]),
+        "community_worker",
+        lambda w: {"action": "walk_in"},
+        "walk_in-name",
+        (Attendance, "name"),
+        50,
+        shown=lambda w, row: ("community_worker", reverse("meetings:walk_in", args=[w.meeting.pk])),
+    ),  # fmt: skip
+    "minutes": Form(
+        lambda w: reverse("meetings:minutes", args=[w.meeting.pk]),
+        "community_worker",
+        lambda w: {"action": "save"},
+        "minutes-text",
+        (Minutes, "text"),
+        50000,
+        required=False,
+    ),
+    "resolution": Form(
+        lambda w: reverse("meetings:minutes", args=[w.meeting.pk]),
+        "community_worker",
+        lambda w: {"action": "resolution"},
+        "resolution-text",
+        (Resolution, "text"),
+        2000,
+        shown=lambda w, row: ("community_worker", reverse("meetings:minutes", args=[w.meeting.pk])),
+    ),  # fmt: skip
+    "action_item": Form(
+        lambda w: reverse("meetings:minutes", args=[w.meeting.pk]),
+        "community_worker",
+        lambda w: {
+            "action": "action_item",
+            "action-resolution": w.resolution.pk,
+            "action-owner": w.company.pk,
+            "action-due": (timezone.localdate() + timedelta(days=30)).isoformat(),
+        },
+        "action-text",
+        (ActionItem, "text"),
+        1800,
+        shown=lambda w, row: ("community_worker", reverse("meetings:minutes", args=[w.meeting.pk])),
+    ),  # fmt: skip
     "poll_question": Form(
         lambda w: reverse("votes:new"),
         "community_worker",
@@ -367,6 +449,16 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         with transaction.atomic():
             built = world_module.build(media)
+            meeting, worker = built.meeting, built.people["community_worker"]
+            built.objects["item"] = add_agenda_item(meeting, by=worker, title="地胶更换")
+            built.objects["resolution"] = add_resolution(meeting, by=worker, text="更换地胶")
+            # Under way: check-in open, 孙阿姨 checked in (a live vote's electorate).
+            now = timezone.now()
+            Meeting.objects.filter(pk=meeting.pk).update(
+                starts_at=now - timedelta(minutes=30), ends_at=now + timedelta(hours=1)
+            )
+            meeting.refresh_from_db()
+            check_in(meeting, by=worker, user=built.people["resident"])
             # world.py's suggestions have references of their own (LF-2026-000001…), not counted.
             ReferenceCounter.objects.create(
                 community=built.community, year=timezone.localdate().year, last=1000
