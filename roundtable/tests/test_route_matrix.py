@@ -1,17 +1,25 @@
 """Who may open every route: each route × each persona, with the answer written once per route.
 
-The routes are read from the URL configuration (get_resolver, walked recursively): a route
-without a row in ROUTES fails `test_every_route_has_a_row`. Each row gives the route's arguments
-in the world of world.py and, per persona, the answer: a status code, LOGIN (302 to the login
-page) or a `Redirect` (302 to a path). Existence does not leak: for a route with an object in
-its arguments, the same request about a missing object must answer each persona as a refusal of
-the real one would (404, or the same refusal where the persona may not open the page at all), so
-nobody learns from the answer that an object exists. A route that takes POST is posted to by
-every persona too: a refused POST answers as its row says and changes nothing (the audit log and
-the rows a POST could touch are compared before and after).
+The routes are read from the URL configuration (get_resolver, walked recursively; the admin site
+has one test of its own): a route without a row in ROUTES fails `test_every_route_has_a_row`.
+Each row gives the route's arguments in the world of world.py and, per persona, the answer: a
+status code, LOGIN (302 to the login page) or a `Redirect` (302 to a path).
 
-One test per route asks all personas in one transaction, each request in a savepoint rolled
-back after it, so no answer depends on another's; the world is built once per module.
+Existence does not leak: for a route with an object in its arguments, the same request about a
+missing object (and, on a community's pages, about the object at the other community's address)
+must answer 404 to everyone who may know of the object, and to the others exactly what the real
+object answers them (a 404 too, or a 403 given before any lookup), so that nobody learns from
+the answer which objects exist. A route that takes POST is posted to by every persona: a POST
+that should be refused answers as its row says and changes nothing (the audit log and the rows
+a POST could touch compared before and after).
+
+A route answering some personas wrong keeps the right answer in its row and gets an entry in
+FINDINGS: test_finding asks those cases, expected to fail (strict xfail), until it is fixed.
+
+One test per route asks all personas, each request in a savepoint rolled back after it, so no
+answer depends on another's; the world is built once per module and each persona logs in once.
+To see what a new route answers, run with ROUTE_MATRIX_DISCOVER=1 -s: each route's answers are
+printed instead of checked.
 """
 
 import os
@@ -53,7 +61,6 @@ PERSONAS = [
     "revoked",  # was community worker of lf; the role was revoked
     "outsider",  # logged in, no home and no role
 ]
-STAFF = PERSONAS[3:13]  # the roles in lf, every one of them
 LOGIN = "login"
 ALL = frozenset(PERSONAS)
 
