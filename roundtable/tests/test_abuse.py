@@ -748,3 +748,15 @@ def test_a_stored_control_character_does_not_break_the_xlsx_export(ask, world):
                                     if response.streaming else response.content))  # fmt: skip
     texts = [cell.value for row in book.worksheets[0].iter_rows() for cell in row]
     assert "楼道灯坏了" in texts
+
+
+def test_text_imported_from_a_12345_file_is_stored_clean(ask, world):
+    """The hotline import reads its cells through the register import's reader: cleaned too."""
+    content = f"楼道\x0b灯\u200b坏\u202e了\x1b<script>alert(1)</script>{MARK}"
+    csv = "\n".join(["工单编号,来电时间,诉求内容,地址,诉求类别,联系电话",
+                     f"GD20261120001,2026-11-20 09:30,{content},澜菲溪岸J5 1栋,,"])  # fmt: skip
+    upload = SimpleUploadedFile("12345.csv", csv.encode("utf-8-sig"), content_type="text/csv")
+    response = ask("community_worker", reverse("suggestions:hotline"), {"file": upload})
+    assert response.status_code == 200, _errors(response)
+    (stored,) = Suggestion.objects.filter(text__contains=MARK)
+    assert stored.text == f"楼道灯坏了<script>alert(1)</script>{MARK}"

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from roundtable.common.text import clean_text
+
 from .columns import COLUMNS, MAX_ROWS, OPTIONAL_COLUMNS
 from .report import ImportFailed, RowError
 
@@ -125,9 +127,10 @@ def _is_blank(row):
 
 
 def _text(value):
-    """A cell as trimmed text; whole numbers that Excel stored as floats lose their “.0”."""
+    """A cell as clean text (common/text.py: no control, zero-width or bidi characters, trimmed),
+    ideographic spaces as spaces; whole numbers that Excel stored as floats lose their “.0”."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).replace("\u3000", " ").strip()
+    return clean_text(str(value).replace("\u3000", " "))
