@@ -94,7 +94,7 @@ class Route:
     knows: frozenset = frozenset()
 
 
-MISSING_PK = 987654
+MISSING_PK = 2_147_000_000  # beyond any id a test database reaches
 MISSING_REF = "LF-1999-987654"
 
 
