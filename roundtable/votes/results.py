@@ -138,18 +138,39 @@ def shown_now(poll):
         return {"turnout": _turnout_when_closed(poll), "result": poll.result}
     if poll.status != Status.OPEN or poll.visibility == Visibility.NOTHING:
         return {}
+    counted = _counted_now(poll)
     if poll.visibility == Visibility.TURNOUT:
-        return {"turnout": turnout(poll)}
-    grouped, hands = _summed(poll)  # one pass over the ballots serves both
+        return {"turnout": turnout(poll, counted)}
+    grouped, hands = _summed(poll, counted)  # one pass over the ballots serves both
     return {
         "turnout": _turnout(poll, grouped, hands),
         "result": recount(metadata(poll), _published(poll, _rows(poll, grouped, hands))),
     }
 
 
-def turnout(poll):
-    """Heads and area that have voted so far, beside the electorate's."""
-    ballots = poll.ballots.aggregate(heads=Sum("heads"), area=Sum("area"))
+def _counted_now(poll):
+    """The ballots an open poll's running figures count: all of them, or in a secret poll the
+    first in steps of MIN_BALLOTS (the newest 1-4 wait), so that what changes between two
+    views of the live page covers at least that many ballots and never stands for one voter."""
+    ballots = poll.ballots.all()
+    if not poll.secret:
+        return ballots
+    cast = ballots.count()
+    waiting = cast % disclosure.MIN_BALLOTS
+    if not waiting:
+        return ballots
+    if cast == waiting:
+        return ballots.none()
+    newest_counted = ballots.order_by("-pk").values_list("pk", flat=True)[waiting]
+    return ballots.filter(pk__lte=newest_counted)
+
+
+def turnout(poll, ballots=None):
+    """Heads and area that have voted so far (of `ballots`, by default all), beside the
+    electorate's."""
+    ballots = (poll.ballots.all() if ballots is None else ballots).aggregate(
+        heads=Sum("heads"), area=Sum("area")
+    )
     hands = poll.hands_counts.aggregate(n=Sum("count"))["n"] or 0
     return _turnout_dict(poll, (ballots["heads"] or 0) + hands, ballots["area"])
 
@@ -185,12 +206,13 @@ def _turnout_dict(poll, heads, area):
     }
 
 
-def _summed(poll):
-    """Ballots summed by choice, group and channel in the database (a few rows, not one each),
-    and the show-of-hands counts."""
+def _summed(poll, ballots=None):
+    """Ballots (by default all the poll's) summed by choice, group and channel in the database
+    (a few rows, not one each), and the show-of-hands counts."""
     alias = router.db_for_read(Ballot, instance=poll)
     grouped = (
-        poll.ballots.using(alias)
+        (poll.ballots.all() if ballots is None else ballots)
+        .using(alias)
         .values("choice", "group_label", "channel")
         .annotate(n=Count("pk"), area_sum=Sum("area"), heads_sum=Sum("heads"))
         .order_by()

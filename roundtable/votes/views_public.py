@@ -104,14 +104,14 @@ def _open_ballots(poll, titles):
 
 def live(request, code, pk):
     poll = public_poll(code, pk)
-    context = _context(poll) | {"refresh": LIVE_REFRESH_SECONDS}
+    context = _context(poll) | {"refresh": LIVE_REFRESH_SECONDS, "step": MIN_BALLOTS}
     return render(request, "votes/live.html", context)
 
 
 def live_panel(request, code, pk):
     """The live page's figures alone, fetched every few seconds by htmx."""
     poll = public_poll(code, pk)
-    context = _context(poll) | {"refresh": LIVE_REFRESH_SECONDS}
+    context = _context(poll) | {"refresh": LIVE_REFRESH_SECONDS, "step": MIN_BALLOTS}
     response = render(request, "votes/_live_panel.html", context)
     response["Cache-Control"] = "no-store"
     return response

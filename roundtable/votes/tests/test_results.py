@@ -226,9 +226,9 @@ def test_turnout_counts_heads_and_area(community_worker, building, owners, resid
 def test_what_shows_while_open_follows_the_polls_setting(
     community_worker, building, resident, neighbour, visibility, shown
 ):
-    poll = actions.open_poll(
-        make_poll(community_worker, building, visibility=visibility), by=community_worker
-    )
+    # An open (named) poll: a secret one's running figures wait for five ballots (test_live_steps)
+    poll = make_poll(community_worker, building, visibility=visibility, secret=False)
+    poll = actions.open_poll(poll, by=community_worker)
     actions.cast_ballot(poll, by=resident, choice="yes")
     assert set(results.shown_now(poll)) == shown
     if "result" in shown:

@@ -96,9 +96,9 @@ def test_the_public_list_pins_its_query_count(
 def test_while_open_the_page_shows_what_the_poll_allows(
     client, community_worker, building, resident, neighbour, visibility, turnout, counts
 ):
-    poll = actions.open_poll(
-        make_poll(community_worker, building, visibility=visibility), by=community_worker
-    )
+    # An open (named) poll: a secret one's running figures wait for five ballots (test_live_steps)
+    poll = make_poll(community_worker, building, visibility=visibility, secret=False)
+    poll = actions.open_poll(poll, by=community_worker)
     actions.cast_ballot(poll, by=resident, choice="yes")
     for name in ("results", "live", "live_panel"):
         page = client.get(_url(name, poll))
