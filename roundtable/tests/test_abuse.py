@@ -45,7 +45,9 @@ from roundtable.meetings.models import (
     Resolution,
 )
 from roundtable.people.models import ConstituencyGroup, User
+from roundtable.suggestions import actions as suggestion_actions
 from roundtable.suggestions.models import Photo, ReferenceCounter, Step, Suggestion
+from roundtable.suggestions.tests.factories import SuggestionFactory
 from roundtable.votes.models import Conflict, Option, Poll
 from roundtable.workdays.models import CalendarDay
 
@@ -167,6 +169,15 @@ FORMS: dict[str, Form] = {
         "return-reason",
         (Step, "note"),
         2000,
+    ),
+    "respond": Form(
+        lambda w: reverse("suggestions:handle", args=[w.accepted.reference]),
+        "property_staff",
+        lambda w: {"action": "respond"},
+        "respond-result",
+        (Suggestion, "result"),
+        2000,
+        shown=lambda w, row: ("resident", reverse("suggestions:detail", args=[row.reference])),
     ),
     "slip": Form(
         lambda w: reverse("suggestions:slip"),
@@ -452,6 +463,14 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
             meeting, worker = built.meeting, built.people["community_worker"]
             built.objects["item"] = add_agenda_item(meeting, by=worker, title="地胶更换")
             built.objects["resolution"] = add_resolution(meeting, by=worker, text="更换地胶")
+            # A suggestion the property company took on: its staff respond to it.
+            built.objects["accepted"] = accepted = SuggestionFactory(
+                community=built.community, reference="LF-2026-000900", text="东门路灯不亮。",
+                submitter=built.people["resident"], home=built.home, building=built.building,
+                compound=built.compound, grid=built.grid,
+            )  # fmt: skip
+            suggestion_actions.dispatch(accepted, by=worker, owner=built.company)
+            suggestion_actions.accept(accepted, by=built.people["property_staff"])
             # Under way: check-in open, 孙阿姨 checked in (a live vote's electorate).
             now = timezone.now()
             Meeting.objects.filter(pk=meeting.pk).update(
@@ -523,7 +542,10 @@ def test_a_valid_post_succeeds(ask, world, name):
 def test_oversize_text_is_refused_and_nothing_is_stored(ask, world, name):
     form = FORMS[name]
     before = _counts(form)
-    _refused(form, _post(ask, world, form, MARK + "长" * 100_000))
+    response = _post(ask, world, form, MARK + "长" * 100_000)
+    _refused(form, response)
+    if not form.refuses_by_message:  # the form is shown again with what was typed
+        assert MARK + "长" * 100 in response.content.decode()
     assert _counts(form) == before and not _stored(form)
 
 
@@ -607,6 +629,12 @@ PHOTO_FORMS = {
         lambda w: reverse("suggestions:slip"), "grid_worker",
         lambda w: {**_slip_data(w), "text": f"纸条：地胶破了{MARK}"}, "photo",
         lambda w: Photo.objects.filter(suggestion__text__contains=MARK),
+        lambda w, p: reverse("suggestions:photo", args=[p.suggestion.reference, p.pk]),
+    ),
+    "respond": PhotoForm(
+        lambda w: reverse("suggestions:handle", args=[w.accepted.reference]), "property_staff",
+        lambda w: {"action": "respond", "respond-result": f"已修好{MARK}"}, "respond-photos",
+        lambda w: Photo.objects.filter(suggestion__result__contains=MARK),
         lambda w, p: reverse("suggestions:photo", args=[p.suggestion.reference, p.pk]),
     ),
     "poll_option": PhotoForm(
