@@ -391,7 +391,6 @@ FORMS: dict[str, Form] = {
         "resolution",
         (Conflict, "resolution"),
         2000,
-        refuses_by_message=True,
         shown=lambda w, row: ("community_worker", reverse("votes:conflicts", args=[row.poll_id])),
     ),  # fmt: skip
     "group_name": Form(

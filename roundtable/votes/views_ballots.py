@@ -117,7 +117,11 @@ def hands(request, pk):
 @login_required
 def conflicts(request, pk):
     """Second ballots that were refused, for the officers to look into and settle."""
-    poll = poll_for_officer(request.user, pk)
+    return _conflicts_page(request, poll_for_officer(request.user, pk))
+
+
+def _conflicts_page(request, poll, form=None, failed=None):
+    """The conflicts page; `form` refused for the conflict `failed` is shown there as typed."""
     rows = list(
         poll.conflicts.select_related("voter", "resolved_by").order_by(
             "resolved_at", "-attempted_at"
@@ -130,9 +134,10 @@ def conflicts(request, pk):
         "poll": poll,
         "conflicts": rows,
         "may_resolve": may(request.user, Perm.RUN_POLL, poll.scope),
-        "form": ResolveForm(),
+        "form": form or ResolveForm(),
+        "failed": failed,
     }
-    return render(request, "votes/conflicts.html", context)
+    return render(request, "votes/conflicts.html", context, status=400 if failed else 200)
 
 
 @login_required
@@ -142,11 +147,10 @@ def resolve(request, pk, conflict):
     require(request.user, Perm.RUN_POLL, poll)
     found = get_object_or_404(poll.conflicts, pk=conflict)
     form = ResolveForm(request.POST)
-    if not form.is_valid():  # empty (its message asks for it), or too long
-        messages.error(request, " ".join(form.errors["resolution"]))
-    else:
-        resolution = form.cleaned_data["resolution"]
-        call = lambda: actions.resolve_conflict(found, by=request.user, resolution=resolution)  # noqa: E731
-        if run(request, call) is not None:
-            messages.success(request, _("The conflict is settled."))
+    if not form.is_valid():  # empty (its message asks for it), or too long: shown as typed
+        return _conflicts_page(request, poll, form, failed=found.pk)
+    resolution = form.cleaned_data["resolution"]
+    call = lambda: actions.resolve_conflict(found, by=request.user, resolution=resolution)  # noqa: E731
+    if run(request, call) is not None:
+        messages.success(request, _("The conflict is settled."))
     return redirect("votes:conflicts", poll.pk)
