@@ -183,7 +183,11 @@ def _options(formset, existing):
 
 @login_required
 def poll_detail(request, pk):
-    poll = poll_for_officer(request.user, pk)
+    return _detail_page(request, poll_for_officer(request.user, pk))
+
+
+def _detail_page(request, poll, close_form=None):
+    """The poll's page; a refused `close_form` is shown there with its errors, as typed."""
     user = request.user
     context = {
         "poll": poll,
@@ -194,9 +198,9 @@ def poll_detail(request, pk):
         "by_channel": poll.ballots.values("channel").annotate(n=Count("pk")).order_by("channel"),
         "sheets": poll.sheets.count(),
         "conflicts": poll.conflicts.unresolved().count(),
-        "close_form": CloseForm(),
+        "close_form": close_form or CloseForm(),
     }
-    return render(request, "votes/poll_detail.html", context)
+    return render(request, "votes/poll_detail.html", context, status=400 if close_form else 200)
 
 
 @login_required
@@ -228,8 +232,7 @@ def poll_close(request, pk):
     require(request.user, Perm.RUN_POLL, poll)
     form = CloseForm(request.POST)
     if not form.is_valid():  # a reason too long: nothing closes without the reason given
-        messages.error(request, " ".join(form.errors["reason"]))
-        return redirect("votes:detail", poll.pk)
+        return _detail_page(request, poll, form)
     reason = form.cleaned_data["reason"]
     closed = run(request, lambda: actions.close_poll(poll, by=request.user, reason=reason))
     if closed is not None:
