@@ -28,6 +28,7 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.http import urlencode
 from openpyxl import load_workbook
 from PIL import Image
 
@@ -781,3 +782,33 @@ def test_text_imported_from_a_12345_file_is_stored_clean(ask, world):
     assert response.status_code == 200, _errors(response)
     (stored,) = Suggestion.objects.filter(text__contains=MARK)
     assert stored.text == f"楼道灯坏了<script>alert(1)</script>{MARK}"
+
+
+# ------------------------------------------------------------------------------- lookups
+
+
+LOOKUPS = {  # text that names something (a sheet, a receipt): odd text finds nothing, calmly
+    "oversize": "J5-" + "0" * 100_000,
+    "control": "J5-\x00\x0b\x1b0001",
+    "zero_width": ZERO_WIDTH * 3,
+    "html": "<script>alert(1)</script>",
+    "formula": '=HYPERLINK("http://evil.example/","点我")',
+}
+
+
+@pytest.mark.parametrize("case", LOOKUPS)
+def test_a_paper_ballot_serial_of_odd_text_is_refused(ask, world, case):
+    before = Event.objects.count(), world.poll.ballots.count()
+    data = {"serial": LOOKUPS[case], "choice": str(world.option.pk)}
+    response = ask("community_worker", reverse("votes:paper", args=[world.poll.pk]), data)
+    _refused(response)
+    assert "<script>alert" not in response.content.decode()
+    assert (Event.objects.count(), world.poll.ballots.count()) == before
+
+
+@pytest.mark.parametrize("case", LOOKUPS)
+def test_a_receipt_code_of_odd_text_finds_nothing(ask, world, case):
+    url = reverse("votes:results", args=["lf", world.closed.pk])
+    response = ask("anonymous", url + "?" + urlencode({"code": LOOKUPS[case][:5000]}))
+    assert response.status_code == 200
+    assert "<script>alert" not in response.content.decode()
