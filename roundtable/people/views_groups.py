@@ -18,7 +18,7 @@ from roundtable.common.text import CleanTextField
 from . import actions
 from .forms import PhoneField
 from .models import ConstituencyGroup, Residency, User
-from .permissions import Perm, communities_in_scope, may, require
+from .permissions import Perm, communities_in_scope, may
 from .phones import normalize_phone
 
 MEMBERS_PER_PAGE = 50
@@ -68,10 +68,11 @@ def _community(request):
 
 
 def _group(request, pk):
-    """A group whose community the person may edit; group names are public, members are not."""
-    group = get_object_or_404(ConstituencyGroup.objects.select_related("community"), pk=pk)
-    require(may(request.user, Perm.MANAGE_GROUPS, group.community))
-    return group
+    """A group whose community the person may edit; to anyone else it is missing (404), as its
+    members are not public and its answer must not tell which groups exist."""
+    communities = communities_in_scope(request.user, Perm.MANAGE_GROUPS)
+    groups = ConstituencyGroup.objects.filter(community__in=communities)
+    return get_object_or_404(groups.select_related("community"), pk=pk)
 
 
 def _who(person):

@@ -3,14 +3,16 @@
 from datetime import datetime, time
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from roundtable.people.permissions import require
+from roundtable.people.permissions import Perm, may_anywhere, require
 
 from . import actions, forms_staff
 from .filters import overdue_q
@@ -32,6 +34,8 @@ def overdue_first(queryset):
 @login_required
 def queue(request):
     """What was dispatched to the person's organisations, within their scope, still open."""
+    if not may_anywhere(request.user, Perm.HANDLE_DISPATCHED):
+        raise PermissionDenied(_("You may not handle dispatched suggestions."))
     mine = Suggestion.objects.filter(owned_by_organisations_of(request.user)).exclude(
         status__in=FINAL
     )

@@ -13,9 +13,6 @@ the answer which objects exist. A route that takes POST is posted to by every pe
 that should be refused answers as its row says and changes nothing (the audit log and the rows
 a POST could touch compared before and after).
 
-A route answering some personas wrong keeps the right answer in its row and gets an entry in
-FINDINGS: test_finding asks those cases, expected to fail (strict xfail), until it is fixed.
-
 One test per route asks all personas, each request in a savepoint rolled back after it, so no
 answer depends on another's; the world is built once per module and each persona logs in once.
 To see what a new route answers, run with ROUTE_MATRIX_DISCOVER=1 -s: each route's answers are
@@ -505,44 +502,14 @@ def test_every_route_has_a_row():
     assert not stale, f"rows for routes that no longer exist: {stale}"
 
 
-# Routes that answer some personas wrong today: (route, what was asked, the personas) → what is
-# wrong. Their rows hold the right answer; the main test leaves these cases out and
-# test_finding asks them, expected to fail (strict), so a fix shows up as an XPASS to remove.
-NO_HANDLING = ("resident", "neighbour", "grid_worker", "grid_worker_elsewhere", "building_leader",
-               "party_secretary", "resident_representative", "owners_committee_member",
-               "volunteer", "street_official", "revoked", "outsider")  # fmt: skip
-NOT_GROUP_MANAGERS = tuple(p for p in PERSONAS if p not in {"anonymous", "community_worker"})
-GROUP_LEAK = (
-    "a constituency group's pages answer 403 to those who may not manage it, 404 for a missing "
-    "group: the answer tells anyone, staff of another community too, which groups exist"
-)
-FINDINGS: dict[tuple[str, str, tuple[str, ...]], str] = {
-    ("suggestions:queue", "get", NO_HANDLING): (
-        "/work/queue/ answers 200 (an empty queue) to people who handle suggestions nowhere, "
-        "where every other /work/ page refuses them (403)"
-    ),
-    ("people:group", "get", NOT_GROUP_MANAGERS): GROUP_LEAK,
-    ("people:group", "post", NOT_GROUP_MANAGERS): GROUP_LEAK,
-    ("people:group_rename", "get", NOT_GROUP_MANAGERS): GROUP_LEAK,
-    ("people:group_rename", "post", NOT_GROUP_MANAGERS): GROUP_LEAK,
-    ("people:group_delete", "get", NOT_GROUP_MANAGERS): GROUP_LEAK,
-    ("people:group_delete", "post", NOT_GROUP_MANAGERS): GROUP_LEAK,
-    ("people:group_move", "post", NOT_GROUP_MANAGERS): GROUP_LEAK,
-    ("people:group_remove_member", "post", NOT_GROUP_MANAGERS): GROUP_LEAK,
-}
-
-
 def _expected(route, method, persona):
     if method == "get" or not route.get:
         return route.expect.get(persona, "?")
     return route.post_expect.get(persona, route.expect.get(persona, "?"))
 
 
-def _check(asker, name, route, only=None):
-    """Problems with the route's answers, and the answers seen ((asked, persona) → answer).
-
-    `only`: (asked, personas), the cases of one finding; else every case but the findings'.
-    """
+def _check(asker, name, route):
+    """Problems with the route's answers, and the answers seen ((asked, persona) → answer)."""
     w = asker.world
     urls = {"": reverse(name, args=route.args(w))}
     if route.missing:
@@ -550,17 +517,12 @@ def _check(asker, name, route, only=None):
     if route.elsewhere:
         urls["elsewhere "] = reverse(name, args=route.elsewhere(w))
     data = route.post(w) if callable(route.post) else route.post
-    skipped = {(asked, p) for (n, asked, ps) in FINDINGS if n == name for p in ps}
     problems, seen = [], {}
     methods = (["get"] if route.get else []) + (["post"] if route.post is not None else [])
     for method in methods:
         for variant, url in urls.items():
             asked = variant + method
             for persona in PERSONAS:
-                if only is not None and (asked != only[0] or persona not in only[1]):
-                    continue
-                if only is None and (asked, persona) in skipped:
-                    continue
                 expected = real = _expected(route, method, persona)
                 if isinstance(expected, Redirect):
                     expected = expected.in_(w)
@@ -608,21 +570,6 @@ def test_the_admin_site_lets_in_only_its_staff(asker):
     for persona in ("anonymous", "resident", "community_worker"):
         got, _ = asker.ask(persona, "get", reverse("admin:index"))
         assert isinstance(got, Redirect) and got.to.startswith(login), (persona, shown(got))
-
-
-@pytest.mark.parametrize(
-    ("name", "method", "personas"),
-    [
-        pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason=f"finding: {reason}"))
-        for case, reason in FINDINGS.items()
-    ],
-)
-def test_finding(asker, name, method, personas):
-    """A route that answers some personas wrong today: its row holds the right answer, and this
-    test fails (xfail, strict) until the view gives it; then the finding is taken out."""
-    route = ROUTES[name]
-    problems, _ = _check(asker, name, route, only=(method, personas))
-    assert not problems, "\n".join(problems)
 
 
 def test_a_watched_post_that_changes_something_is_seen(asker):
