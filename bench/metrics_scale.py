@@ -130,7 +130,8 @@ INSERT INTO suggestions_suggestion (
   reference, channel, text, status, urgent, show_name, hotline_number, invalid_reason,
   is_overdue, pending_termination, result, rating, rating_comment, reopen_count,
   submitted_at, dispatched_at, accept_by, resolve_by, accepted_at, contacted_at, responded_at,
-  rated_at, closed_at, community_id, compound_id, grid_id, building_id, category_id, owner_id
+  rated_at, closed_at, community_id, compound_id, grid_id, building_id, category_id, owner_id,
+  idempotency_key
 )
 SELECT
   %(prefix)s || lpad(i::text, 7, '0'), {CHANNEL_SQL},
@@ -149,7 +150,8 @@ SELECT
   CASE WHEN u_none >= 0.04 THEN (%(grids)s::bigint[])[place] END,
   CASE WHEN u_none >= 0.04 THEN (%(buildings)s::bigint[])[place] END,
   CASE WHEN u_none >= 0.02 THEN (%(categories)s::bigint[])[cat] END,
-  CASE WHEN dispatched_at IS NOT NULL THEN (%(owners)s::bigint[])[cat] END
+  CASE WHEN dispatched_at IS NOT NULL THEN (%(owners)s::bigint[])[cat] END,
+  ''
 FROM responded
 """
 TEXTS = [
