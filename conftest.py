@@ -189,6 +189,15 @@ def property_staff(compound):
 
 
 @pytest.fixture
+def building_leader(building):
+    """姚勇: building leader of 1栋; register (phones masked), slips, polls and paper ballots
+    there; sees no full phone number."""
+    user = UserFactory(phone="13800000005", name="姚勇")
+    grant_role(user, Role.BUILDING_LEADER, building, by=None)
+    return user
+
+
+@pytest.fixture
 def outsider(db):
     """A logged-in person with no home and no role here."""
     return UserFactory(phone="13700000009", name="路人")

@@ -8,18 +8,6 @@ the searcher may see.
 import pytest
 from django.urls import reverse
 
-from roundtable.people.actions import grant_role
-from roundtable.people.models import Role
-from roundtable.people.tests.factories import UserFactory
-
-
-@pytest.fixture
-def building_leader(building):
-    """姚勇: building leader of 1栋; register with masked phones, no full numbers."""
-    user = UserFactory(phone="13800000005", name="姚勇")
-    grant_role(user, Role.BUILDING_LEADER, building, by=None)
-    return user
-
 
 def _found(client, person, query):
     client.force_login(person)

@@ -5,20 +5,9 @@ digit at a time), by the whole number wherever they may enter slips."""
 import pytest
 from django.urls import reverse
 
-from roundtable.people.actions import grant_role
-from roundtable.people.models import Role
-from roundtable.people.tests.factories import UserFactory
 from roundtable.suggestions.models import Channel, Suggestion
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def building_leader(building):
-    """李楼长: building leader of 1栋; enters slips there but sees no full number."""
-    user = UserFactory(phone="13800000012", name="李楼长")
-    grant_role(user, Role.BUILDING_LEADER, building, by=None)
-    return user
 
 
 def _slip(client, person, phone):

@@ -17,14 +17,6 @@ from roundtable.votes.models import ElectorateKind, Method, Rule
 
 
 @pytest.fixture
-def building_leader(building):
-    """李楼长: building leader of 1栋; runs polls and enters ballots for that building."""
-    user = UserFactory(phone="13800000012", name="李楼长")
-    grant_role(user, Role.BUILDING_LEADER, building, by=None)
-    return user
-
-
-@pytest.fixture
 def committee_member(compound):
     """赵委员: owners' committee member of J5; runs polls and enters ballots in J5."""
     user = UserFactory(phone="13800000013", name="赵委员")
