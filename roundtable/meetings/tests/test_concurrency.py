@@ -11,6 +11,7 @@ from roundtable.meetings.models import Attendance, Meeting, Registration
 from roundtable.meetings.models import RegistrationStatus as Reg
 
 from .conftest import START, people
+from .open_meeting import open_to_all
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -19,6 +20,12 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 def _postgres_only():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks and concurrent transactions")
+
+
+@pytest.fixture
+def meeting(meeting):
+    """The round table, open to everyone: the people registering here live nowhere in it."""
+    return open_to_all(meeting)
 
 
 def _at_once(work, arguments):
