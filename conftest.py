@@ -198,6 +198,15 @@ def building_leader(building):
 
 
 @pytest.fixture
+def party_secretary(compound):
+    """李书记: party branch secretary of J5; organises and checks in there, sees J5's internal
+    figures, not the community's."""
+    user = UserFactory(phone="13800000021", name="李书记")
+    grant_role(user, Role.PARTY_SECRETARY, compound, by=None)
+    return user
+
+
+@pytest.fixture
 def outsider(db):
     """A logged-in person with no home and no role here."""
     return UserFactory(phone="13700000009", name="路人")

@@ -8,19 +8,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from roundtable.people.actions import grant_role
-from roundtable.people.models import Role
-from roundtable.people.tests.factories import UserFactory
 from roundtable.places.tests.factories import CompoundFactory
 from roundtable.suggestions.tests.factories import SuggestionFactory
-
-
-@pytest.fixture
-def party_secretary(compound):
-    """李书记: party branch secretary of J5; sees J5's internal figures, not the community's."""
-    user = UserFactory(phone="13800000021", name="李书记")
-    grant_role(user, Role.PARTY_SECRETARY, compound, by=None)
-    return user
 
 
 @pytest.fixture

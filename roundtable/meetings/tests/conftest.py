@@ -26,14 +26,6 @@ def clock(db):
 
 
 @pytest.fixture
-def party_secretary(compound):
-    """小区支部书记 of J5: organises and checks in at J5's station, not community-wide."""
-    user = UserFactory(phone="13800000021", name="李书记")
-    grant_role(user, Role.PARTY_SECRETARY, compound, by=None)
-    return user
-
-
-@pytest.fixture
 def volunteer(community):
     """志愿者: checks attendees in anywhere in the community; organises nothing."""
     user = UserFactory(phone="13800000022", name="志愿者小陈")
